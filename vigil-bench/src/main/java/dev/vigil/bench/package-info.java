@@ -1,0 +1,2 @@
+/** JMH benchmarks comparing Vigil with its peers. */
+package dev.vigil.bench;

@@ -1,0 +1,2 @@
+/** In-app request recording for Java services. */
+package dev.vigil.client;
