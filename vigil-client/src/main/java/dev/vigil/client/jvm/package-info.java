@@ -1,0 +1,2 @@
+/** JVM metrics from {@code java.lang.management}, under client_java's names. */
+package dev.vigil.client.jvm;
