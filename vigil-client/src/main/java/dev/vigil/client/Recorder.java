@@ -87,10 +87,11 @@ public final class Recorder {
 
   /** Records a validated request into a resolved endpoint. */
   void recordResolved(EndpointStats stats, int statusCode, long durationNanos, String user) {
+    // Slow request and user event first, counters last: once a reader sees a request counted,
+    // its slow-request record and user event are visible too.
     if (endpoints.isOverflow(stats)) {
       overflowed.incrementAndGet();
     }
-    stats.record(statusCode, durationNanos);
     if (durationNanos >= slowThresholdNanos) {
       slowRequests.add(
           clock.millis(),
@@ -103,6 +104,7 @@ public final class Recorder {
     if (user != null && !user.isEmpty()) {
       users.offer(user, durationNanos);
     }
+    stats.record(statusCode, durationNanos);
   }
 
   /**

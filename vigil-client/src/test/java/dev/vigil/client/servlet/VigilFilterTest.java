@@ -317,7 +317,9 @@ class VigilFilterTest {
     return recorder.snapshot().endpoints().stream().mapToLong(EndpointSnapshot::count).sum();
   }
 
-  private SlowRequest slow(String route) {
+  private SlowRequest slow(String route) throws InterruptedException {
+    // The endpoint counters are updated before the slow-request ring: wait for the ring too.
+    await(() -> recorder.snapshot().slowRequests().stream().anyMatch(r -> r.route().equals(route)));
     RecorderSnapshot s = recorder.snapshot();
     return s.slowRequests().stream()
         .filter(r -> r.route().equals(route))
