@@ -1,0 +1,49 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import java.io.IOException;
+
+/**
+ * Buffers samples for one all-or-nothing {@link #commit()}; not thread-safe, reusable after commit
+ * or rollback.
+ *
+ * <p>Every {@code add*} and {@code merge*} checks the sample at once against the store and the
+ * samples already buffered, and throws {@link SampleRejectedException} without buffering it, so a
+ * caller can name the offending item of a batch. {@link #commit()} checks everything again, since
+ * other appenders may have committed in between.
+ */
+public interface Appender {
+  /** Buffers a float sample. */
+  void add(Labels labels, long timestampMillis, double value);
+
+  /** Buffers a histogram sample (cumulative or delta, as the caller's series holds them). */
+  void addHistogram(Labels labels, long timestampMillis, Histogram histogram);
+
+  /**
+   * Buffers adding {@code delta} into the float sample at exactly {@code timestampMillis}, creating
+   * the sample with value {@code delta} if there is none. A sample is mutable this way as long as
+   * its timestamp is within the out-of-order window.
+   */
+  void mergeFloat(Labels labels, long timestampMillis, double delta);
+
+  /**
+   * Buffers merging {@code delta} into the histogram sample at exactly {@code timestampMillis}
+   * ({@link Histogram#merge}), creating the sample as {@code delta} if there is none.
+   */
+  void mergeHistogram(Labels labels, long timestampMillis, Histogram delta);
+
+  /**
+   * Stores every buffered sample, or none. When this returns normally, all of them are in the
+   * fsynced write-ahead log and visible to queriers; the appender is then empty.
+   *
+   * @throws SampleRejectedException if a sample is no longer acceptable; nothing was stored and the
+   *     appender is empty
+   * @throws IOException if the write-ahead log failed; the samples may or may not survive a
+   *     restart, and the appender is empty
+   */
+  void commit() throws IOException;
+
+  /** Discards every buffered sample. */
+  void rollback();
+}

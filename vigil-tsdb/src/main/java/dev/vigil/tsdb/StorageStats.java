@@ -1,0 +1,32 @@
+package dev.vigil.tsdb;
+
+import java.util.OptionalLong;
+
+/**
+ * A snapshot of a store's counters (since it was opened) and gauges, for its own metrics.
+ *
+ * @param series series in memory
+ * @param samplesAppended samples and merges committed since open (replayed ones excluded)
+ * @param samplesRejected samples refused with {@link SampleRejectedException} since open
+ * @param walFsyncs fsyncs of write-ahead log segments since open; with group commit, fewer than
+ *     commits
+ * @param walFsyncNanosTotal total time spent in those fsyncs
+ * @param walFsyncNanosMax the longest of them
+ * @param walBytes bytes in the write-ahead log directory (segments and checkpoint)
+ * @param walRepairs torn or corrupt log tails truncated while opening
+ * @param headBytesEstimate estimated heap bytes held by series, chunks and recent samples
+ * @param oldestTimestampMillis timestamp of the oldest sample, empty when there is none
+ * @param newestTimestampMillis timestamp of the newest sample, empty when there is none
+ */
+public record StorageStats(
+    long series,
+    long samplesAppended,
+    long samplesRejected,
+    long walFsyncs,
+    long walFsyncNanosTotal,
+    long walFsyncNanosMax,
+    long walBytes,
+    long walRepairs,
+    long headBytesEstimate,
+    OptionalLong oldestTimestampMillis,
+    OptionalLong newestTimestampMillis) {}

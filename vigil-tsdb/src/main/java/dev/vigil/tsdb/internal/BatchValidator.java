@@ -1,0 +1,195 @@
+package dev.vigil.tsdb.internal;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.tsdb.SampleRejectedException;
+import dev.vigil.tsdb.SampleRejectedException.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks the writes of one batch against the head and against each other; not thread-safe.
+ *
+ * <p>It keeps, per series touched, the value each timestamp will have once the earlier writes of
+ * the batch are applied, so that an add conflicting with an earlier add or merge of the same batch
+ * is caught as well as one conflicting with stored data. A rejected write leaves no trace in that
+ * state, so an appender can go on after a rejection.
+ */
+final class BatchValidator {
+  private final Head head;
+  private final Map<Labels, Pending> touched = new HashMap<>();
+  private int newSeries;
+
+  /** What the batch does to one series. */
+  static final class Pending {
+    final MemSeries series; // null for a series the batch creates
+    final boolean histogram;
+    final Map<Long, Object> values = new HashMap<>(); // Double or Histogram, after the batch
+
+    Pending(MemSeries series, boolean histogram) {
+      this.series = series;
+      this.histogram = histogram;
+    }
+  }
+
+  BatchValidator(Head head) {
+    this.head = head;
+  }
+
+  /** Forgets every write checked so far. */
+  void reset() {
+    touched.clear();
+    newSeries = 0;
+  }
+
+  /** The series the batch touches, for the commit that applies it. */
+  Map<Labels, Pending> touched() {
+    return touched;
+  }
+
+  /**
+   * Checks one write as of {@code now} and records its effect.
+   *
+   * @throws SampleRejectedException if it is not acceptable; nothing is recorded then
+   */
+  void check(Op op, long now) {
+    Labels labels = op.labels();
+    long t = op.timestamp();
+    if (labels.get(Labels.METRIC_NAME) == null) {
+      throw reject(op, Reason.INVALID_LABELS, "has no metric name (label __name__)");
+    }
+    long min = head.minValidTime(now);
+    if (t < min) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is older than the out-of-order window of "
+              + format(head.options.outOfOrderWindow())
+              + ": the oldest timestamp accepted now is "
+              + time(min));
+    }
+    long max = now + Head.MAX_FUTURE_MILLIS;
+    if (t > max) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is more than 10m in the future: the newest timestamp accepted now is " + time(max));
+    }
+    Pending pending = touched.get(labels);
+    boolean create = false;
+    if (pending == null) {
+      MemSeries series = head.get(labels);
+      if (series == null) {
+        int limit = head.options.maxSeries();
+        if (head.seriesCount() + newSeries >= limit) {
+          throw reject(
+              op, Reason.TOO_MANY_SERIES, "would create a series beyond the limit of " + limit);
+        }
+        create = true;
+      }
+      pending = new Pending(series, series == null ? op.isHistogram() : series.histogram);
+    }
+    if (pending.histogram != op.isHistogram()) {
+      throw reject(
+          op,
+          Reason.TYPE_MISMATCH,
+          "is a "
+              + (op.isHistogram() ? "histogram" : "float")
+              + " but the series holds "
+              + (pending.histogram ? "histograms" : "floats"));
+    }
+    if (pending.series != null && t <= pending.series.sealedMaxTime()) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is at or before "
+              + time(pending.series.sealedMaxTime())
+              + ", which the series has already compressed (the clock went back?)");
+    }
+    Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
+    Object recorded = pending.values.get(t);
+    if (op.isMerge()) {
+      // Merges cannot conflict; their result is only worked out if a later add needs it.
+      next = new Merged(recorded, op);
+    } else {
+      Object current = recorded != null ? resolve(recorded, pending, t) : null;
+      if (current == null && pending.series != null) {
+        current = pending.series.tailValueAt(t);
+      }
+      if (current != null && !same(current, next)) {
+        throw reject(
+            op,
+            Reason.DUPLICATE_TIMESTAMP,
+            "has value "
+                + next
+                + " but the series holds "
+                + current
+                + " at that timestamp; a merge adds to it");
+      }
+    }
+    if (create) {
+      touched.put(labels, pending);
+      newSeries++;
+    } else {
+      touched.putIfAbsent(labels, pending);
+    }
+    pending.values.put(t, next);
+  }
+
+  /** Merges recorded at one timestamp: the earlier state (null: the stored value) plus one op. */
+  private record Merged(Object before, Op op) {}
+
+  /** The value a recorded state stands for: the stored value with the batch's writes applied. */
+  private static Object resolve(Object recorded, Pending pending, long t) {
+    ArrayDeque<Op> merges = new ArrayDeque<>();
+    Object state = recorded;
+    while (state instanceof Merged) {
+      merges.push(((Merged) state).op);
+      state = ((Merged) state).before;
+    }
+    Object value = state != null || pending.series == null ? state : pending.series.tailValueAt(t);
+    for (Op op : merges) { // oldest first
+      if (value == null) {
+        value = op.isHistogram() ? op.histogram() : (Object) op.value();
+      } else if (op.isHistogram()) {
+        value = ((Histogram) value).merge(op.histogram());
+      } else {
+        value = (Double) value + op.value();
+      }
+    }
+    return value;
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Double) {
+      // Bit equality, as Prometheus: NaN equals the same NaN, 0.0 differs from -0.0.
+      return Double.doubleToRawLongBits((Double) a) == Double.doubleToRawLongBits((Double) b);
+    }
+    return a.equals(b);
+  }
+
+  private SampleRejectedException reject(Op op, Reason reason, String problem) {
+    head.samplesRejected.increment();
+    return new SampleRejectedException(
+        reason,
+        op.labels(),
+        op.timestamp(),
+        (op.isMerge() ? "merge into " : "sample of ")
+            + op.labels()
+            + " at "
+            + time(op.timestamp())
+            + " "
+            + problem);
+  }
+
+  static String time(long millis) {
+    return millis + " (" + Instant.ofEpochMilli(millis) + ")";
+  }
+
+  private static String format(Duration d) {
+    return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+}

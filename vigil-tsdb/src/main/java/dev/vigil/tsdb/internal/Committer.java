@@ -1,0 +1,130 @@
+package dev.vigil.tsdb.internal;
+
+import dev.vigil.model.Labels;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Commits appenders' batches: validate, log, apply, then wait for the group fsync.
+ *
+ * <p><b>Assumptions and guarantees.</b> Everything but the wait runs under the head's append lock,
+ * which also guards the reused encoder and validator, so batches are applied in log order and a
+ * batch is either wholly in the log and the head, or in neither. The log write happens before the
+ * head changes: if it fails, the series the batch created are removed again and nothing is visible.
+ * Samples become visible when applied, just before the fsync (as in Prometheus); commit returns
+ * only after it. Allocation per batch: the series it creates and the validator's map.
+ */
+final class Committer {
+  private static final int SERIES_PER_RECORD = 1000;
+
+  private final Head head;
+  private final Wal wal;
+  private final WalEncoder encoder = new WalEncoder(); // guarded by head.appendLock
+  private final BatchValidator validator; // guarded by head.appendLock
+  private volatile boolean closed;
+
+  Committer(Head head, Wal wal) {
+    this.head = head;
+    this.wal = wal;
+    this.validator = new BatchValidator(head);
+  }
+
+  /** Refuses further commits. */
+  void close() {
+    closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Commits {@code ops} all or nothing; see {@link dev.vigil.tsdb.Appender#commit()}. */
+  void commit(List<Op> ops) throws IOException {
+    long position;
+    head.appendLock.lock();
+    try {
+      if (closed) {
+        throw new IOException("storage is closed");
+      }
+      validator.reset();
+      long now = head.now();
+      for (Op op : ops) {
+        validator.check(op, now);
+      }
+      Map<Labels, BatchValidator.Pending> touched = validator.touched();
+      List<MemSeries> created = new ArrayList<>();
+      Map<Labels, MemSeries> resolved = new HashMap<>(touched.size() * 2);
+      for (Map.Entry<Labels, BatchValidator.Pending> e : touched.entrySet()) {
+        MemSeries series = e.getValue().series;
+        if (series == null) {
+          series = head.createSeries(e.getKey(), e.getValue().histogram);
+          created.add(series);
+        }
+        resolved.put(e.getKey(), series);
+      }
+      encode(ops, created, resolved);
+      try {
+        position = wal.write(encoder.contents());
+      } catch (IOException | RuntimeException e) {
+        for (MemSeries series : created) {
+          head.removeSeries(series);
+        }
+        throw e;
+      }
+      for (Op op : ops) {
+        MemSeries series = resolved.get(op.labels());
+        boolean applied =
+            op.isMerge()
+                ? series.merge(op.timestamp(), op.value(), op.histogram())
+                : series.set(op.timestamp(), op.value(), op.histogram());
+        assert applied : "validated sample fell into the sealed range: " + op;
+      }
+      head.samplesAppended.add(ops.size());
+    } finally {
+      validator.reset();
+      head.appendLock.unlock();
+    }
+    wal.awaitDurable(position);
+  }
+
+  private void encode(List<Op> ops, List<MemSeries> created, Map<Labels, MemSeries> resolved) {
+    encoder.reset();
+    int lastRecord = -1;
+    MemSeries[] fresh = created.toArray(new MemSeries[0]);
+    for (int from = 0; from < fresh.length; from += SERIES_PER_RECORD) {
+      lastRecord = encoder.size();
+      WalRecords.encodeSeries(
+          encoder, fresh, from, Math.min(fresh.length, from + SERIES_PER_RECORD));
+    }
+    int i = 0;
+    while (i < ops.size()) {
+      int type = ops.get(i).type();
+      int end = i + 1;
+      while (end < ops.size()
+          && ops.get(end).type() == type
+          && end - i < WalRecords.MAX_SAMPLES_PER_RECORD) {
+        end++;
+      }
+      long base = ops.get(i).timestamp();
+      lastRecord = encoder.size();
+      WalRecords.beginSamples(encoder, type, end - i, base);
+      for (int k = i; k < end; k++) {
+        Op op = ops.get(k);
+        WalRecords.encodeSample(
+            encoder,
+            type,
+            base,
+            resolved.get(op.labels()).id,
+            op.timestamp(),
+            op.value(),
+            op.histogram());
+      }
+      encoder.end(false);
+      i = end;
+    }
+    encoder.markLastCommitEnd(lastRecord);
+  }
+}

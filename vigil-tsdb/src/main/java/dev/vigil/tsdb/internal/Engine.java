@@ -1,0 +1,223 @@
+package dev.vigil.tsdb.internal;
+
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.StorageStats;
+import dev.vigil.tsdb.TsdbOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Wires head, log, checkpoints and the maintenance thread together behind {@link
+ * dev.vigil.tsdb.Tsdb}; public only so that the API package can reach it.
+ *
+ * <p><b>Assumptions and guarantees.</b> Thread-safe. Maintenance (cutting aged samples into chunks,
+ * retention, checkpoints) runs on one daemon thread every minute, and from callers of {@link
+ * #maintain}, {@link #applyRetention} and {@link #checkpoint}; {@code maintenanceLock} keeps two of
+ * them from overlapping. None of them blocks appends for longer than a checkpoint's snapshot
+ * (references and tail copies of every series) or than removing emptied series.
+ */
+public final class Engine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  private static final long MAINTENANCE_PERIOD_MILLIS = 60_000;
+
+  private final TsdbOptions options;
+  private final Path walDir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Head head;
+  private final Wal wal;
+  private final Committer committer;
+  private final int walRepairs;
+  private final ReentrantLock maintenanceLock = new ReentrantLock();
+  private long lastCheckpointBytes; // guarded by maintenanceLock
+  private final ScheduledExecutorService maintenance;
+
+  private Engine(TsdbOptions options) throws IOException {
+    this.options = options;
+    Path dir = options.directory();
+    Files.createDirectories(dir);
+    this.walDir = Files.createDirectories(dir.resolve("wal"));
+    this.lockChannel =
+        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock acquired;
+    try {
+      acquired = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      acquired = null;
+    }
+    if (acquired == null) {
+      lockChannel.close();
+      throw new IOException("data directory " + dir + " is in use by another store");
+    }
+    this.lock = acquired;
+    try {
+      this.head = new Head(options);
+      long start = System.nanoTime();
+      WalReplay.Result replay;
+      head.appendLock.lock();
+      try {
+        replay = WalReplay.replay(walDir, head);
+      } finally {
+        head.appendLock.unlock();
+      }
+      this.walRepairs = replay.repairs();
+      this.lastCheckpointBytes = replay.checkpointBytes();
+      long now = head.now();
+      head.cutAged(now);
+      head.applyRetention(now);
+      this.wal =
+          Wal.open(
+              walDir,
+              replay.lastSequence() + 1,
+              options.walSegmentSizeBytes(),
+              replay.segmentSizes());
+      LOG.log(
+          Level.DEBUG,
+          "opened {0}: {1} series replayed in {2} ms",
+          dir,
+          Integer.toString(head.seriesCount()),
+          Long.toString((System.nanoTime() - start) / 1_000_000));
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+    this.committer = new Committer(head, wal);
+    this.maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vigil-tsdb-maintenance");
+              t.setDaemon(true);
+              return t;
+            });
+    maintenance.scheduleWithFixedDelay(
+        this::maintainQuietly,
+        MAINTENANCE_PERIOD_MILLIS,
+        MAINTENANCE_PERIOD_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens (creating or replaying) the store described by {@code options}. */
+  public static Engine open(TsdbOptions options) throws IOException {
+    return new Engine(options);
+  }
+
+  /** A new appender. */
+  public Appender appender() {
+    return new HeadAppender(head, committer);
+  }
+
+  /** A querier over [minTimeMillis, maxTimeMillis]. */
+  public Querier querier(long minTimeMillis, long maxTimeMillis) {
+    if (committer.isClosed()) {
+      throw new IllegalStateException("storage is closed");
+    }
+    return new HeadQuerier(head, minTimeMillis, maxTimeMillis);
+  }
+
+  /** Counters and gauges; walks every series, so meant for scrapes, not hot paths. */
+  public StorageStats stats() {
+    long[] range = head.timeRange();
+    boolean empty = range[0] > range[1];
+    return new StorageStats(
+        head.seriesCount(),
+        head.samplesAppended.sum(),
+        head.samplesRejected.sum(),
+        wal.fsyncs(),
+        wal.fsyncNanosTotal(),
+        wal.fsyncNanosMax(),
+        SegmentFiles.directoryBytes(walDir),
+        walRepairs,
+        head.estimatedBytes(),
+        empty ? OptionalLong.empty() : OptionalLong.of(range[0]),
+        empty ? OptionalLong.empty() : OptionalLong.of(range[1]));
+  }
+
+  /** Cuts aged samples into chunks, applies retention, and checkpoints if the log has grown. */
+  public void maintain() throws IOException {
+    maintenanceLock.lock();
+    try {
+      long now = head.now();
+      head.cutAged(now);
+      head.applyRetention(now);
+      long threshold = Math.max(options.walSegmentSizeBytes(), lastCheckpointBytes);
+      if (wal.bytesSinceCheckpoint() >= threshold) {
+        checkpointLocked();
+      }
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /** Drops data older than the retention now, removing series left empty; returns how many. */
+  public int applyRetention() {
+    maintenanceLock.lock();
+    try {
+      return head.applyRetention(head.now());
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /** Writes a checkpoint now and deletes the segments it covers. */
+  public void checkpoint() throws IOException {
+    maintenanceLock.lock();
+    try {
+      checkpointLocked();
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  private void checkpointLocked() throws IOException {
+    if (committer.isClosed()) {
+      throw new IOException("storage is closed");
+    }
+    Checkpoint.Result result =
+        Checkpoint.write(walDir, head, wal, head.now() - head.retentionMillis);
+    lastCheckpointBytes = result.bytes();
+  }
+
+  private void maintainQuietly() {
+    try {
+      maintain();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.ERROR, "storage maintenance failed; will retry", e);
+    }
+  }
+
+  /** Stops maintenance, closes the log and releases the directory. */
+  @Override
+  public void close() throws IOException {
+    if (committer.isClosed()) {
+      return;
+    }
+    committer.close();
+    maintenance.shutdown(); // no interrupt: it could abort a checkpoint mid-write
+    maintenanceLock.lock(); // waits for a running maintenance pass
+    try {
+      head.appendLock.lock(); // waits for a running commit
+      try {
+        wal.close();
+      } finally {
+        head.appendLock.unlock();
+      }
+    } finally {
+      maintenanceLock.unlock();
+      lock.release();
+      lockChannel.close();
+    }
+  }
+}

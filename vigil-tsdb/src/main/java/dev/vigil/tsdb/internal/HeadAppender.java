@@ -1,0 +1,70 @@
+package dev.vigil.tsdb.internal;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.tsdb.Appender;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Buffers writes, checking each at once, for one all-or-nothing commit; not thread-safe. */
+final class HeadAppender implements Appender {
+  private final Head head;
+  private final Committer committer;
+  private final BatchValidator validator;
+  private List<Op> ops = new ArrayList<>();
+
+  HeadAppender(Head head, Committer committer) {
+    this.head = head;
+    this.committer = committer;
+    this.validator = new BatchValidator(head);
+  }
+
+  @Override
+  public void add(Labels labels, long timestampMillis, double value) {
+    buffer(new Op(WalRecords.FLOAT_SAMPLES, labels, timestampMillis, value, null));
+  }
+
+  @Override
+  public void addHistogram(Labels labels, long timestampMillis, Histogram histogram) {
+    Objects.requireNonNull(histogram, "histogram");
+    buffer(new Op(WalRecords.HISTOGRAM_SAMPLES, labels, timestampMillis, 0, histogram));
+  }
+
+  @Override
+  public void mergeFloat(Labels labels, long timestampMillis, double delta) {
+    buffer(new Op(WalRecords.FLOAT_MERGES, labels, timestampMillis, delta, null));
+  }
+
+  @Override
+  public void mergeHistogram(Labels labels, long timestampMillis, Histogram delta) {
+    Objects.requireNonNull(delta, "delta");
+    buffer(new Op(WalRecords.HISTOGRAM_MERGES, labels, timestampMillis, 0, delta));
+  }
+
+  private void buffer(Op op) {
+    Objects.requireNonNull(op.labels(), "labels");
+    if (committer.isClosed()) {
+      throw new IllegalStateException("storage is closed");
+    }
+    validator.check(op, head.now());
+    ops.add(op);
+  }
+
+  @Override
+  public void commit() throws IOException {
+    if (ops.isEmpty()) {
+      return;
+    }
+    List<Op> batch = ops;
+    rollback();
+    committer.commit(batch);
+  }
+
+  @Override
+  public void rollback() {
+    ops = new ArrayList<>();
+    validator.reset();
+  }
+}

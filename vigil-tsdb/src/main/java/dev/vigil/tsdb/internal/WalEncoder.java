@@ -1,0 +1,134 @@
+package dev.vigil.tsdb.internal;
+
+import dev.vigil.model.Histogram;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * Frames write-ahead log records into a reusable buffer (docs/format/wal.md); not thread-safe.
+ *
+ * <p>A record is {@code [u32 length][u32 CRC-32C][u8 type][payload]}: the length counts the
+ * payload, the checksum covers the type byte and the payload. Allocation-free once the buffer has
+ * grown to the largest batch.
+ */
+final class WalEncoder {
+  static final int RECORD_HEADER_BYTES = 9;
+
+  private ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
+  private int recordStart = -1;
+  private final CRC32C crc = new CRC32C();
+
+  /** Empties the buffer. */
+  void reset() {
+    buffer.clear();
+    recordStart = -1;
+  }
+
+  /** Bytes framed so far. */
+  int size() {
+    return buffer.position();
+  }
+
+  /** Bytes of the record being built, so far. */
+  int recordSize() {
+    return buffer.position() - recordStart - RECORD_HEADER_BYTES;
+  }
+
+  /** The framed records, for writing; valid until the next call. */
+  ByteBuffer contents() {
+    return buffer.duplicate().flip();
+  }
+
+  /** Starts a record of {@code type} (WalRecords.SERIES and so on). */
+  void begin(int type) {
+    assert recordStart < 0 : "record not ended";
+    ensure(RECORD_HEADER_BYTES);
+    recordStart = buffer.position();
+    buffer.position(recordStart + RECORD_HEADER_BYTES);
+    buffer.put(recordStart + 8, (byte) type);
+  }
+
+  /** Ends the current record, marking it the last of its commit if {@code commitEnd}. */
+  void end(boolean commitEnd) {
+    int end = buffer.position();
+    int typeByte = buffer.get(recordStart + 8) | (commitEnd ? WalRecords.COMMIT_END : 0);
+    buffer.put(recordStart + 8, (byte) typeByte);
+    buffer.putInt(recordStart, end - recordStart - RECORD_HEADER_BYTES);
+    crc.reset();
+    crc.update(buffer.array(), recordStart + 8, end - recordStart - 8);
+    buffer.putInt(recordStart + 4, (int) crc.getValue());
+    recordStart = -1;
+  }
+
+  /** Marks the last record framed so far as the end of its commit. */
+  void markLastCommitEnd(int lastRecordStart) {
+    int typeByte = buffer.get(lastRecordStart + 8) | WalRecords.COMMIT_END;
+    buffer.put(lastRecordStart + 8, (byte) typeByte);
+    int end = lastRecordStart + RECORD_HEADER_BYTES + buffer.getInt(lastRecordStart);
+    crc.reset();
+    crc.update(buffer.array(), lastRecordStart + 8, end - lastRecordStart - 8);
+    buffer.putInt(lastRecordStart + 4, (int) crc.getValue());
+  }
+
+  /** Start offset of the record being built. */
+  int recordStart() {
+    return recordStart;
+  }
+
+  void u8(int value) {
+    ensure(1);
+    buffer.put((byte) value);
+  }
+
+  void f64(double value) {
+    ensure(8);
+    buffer.putLong(Double.doubleToRawLongBits(value));
+  }
+
+  void uvarint(long value) {
+    ensure(10);
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      buffer.put((byte) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    buffer.put((byte) v);
+  }
+
+  void varint(long value) {
+    uvarint((value << 1) ^ (value >> 63));
+  }
+
+  void string(String s) {
+    bytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A length-prefixed byte string. */
+  void bytes(byte[] bytes) {
+    uvarint(bytes.length);
+    ensure(bytes.length);
+    buffer.put(bytes);
+  }
+
+  /** A histogram in its own self-delimiting encoding (docs/format/histogram.md). */
+  void histogram(Histogram h) {
+    ensure(h.encodedSizeBytes());
+    h.encodeTo(buffer);
+  }
+
+  private void ensure(int bytes) {
+    if (buffer.remaining() < bytes) {
+      long needed = (long) buffer.position() + bytes;
+      if (needed > WalRecords.MAX_BATCH_BYTES) {
+        throw new IllegalStateException("write-ahead log batch over " + needed + " bytes");
+      }
+      int capacity =
+          (int) Math.min(WalRecords.MAX_BATCH_BYTES, Math.max(needed, 2L * buffer.capacity()));
+      ByteBuffer grown = ByteBuffer.allocate(capacity);
+      buffer.flip();
+      grown.put(buffer);
+      buffer = grown;
+    }
+  }
+}

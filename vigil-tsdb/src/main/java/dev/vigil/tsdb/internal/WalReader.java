@@ -1,0 +1,166 @@
+package dev.vigil.tsdb.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads the records of one log file in order, checking every frame; not thread-safe.
+ *
+ * <p>{@link #next()} returns false at a clean end and throws {@link WalCorruptionException} with
+ * the record's offset at the first frame that is truncated, oversized or fails its checksum:
+ * whatever follows a bad frame cannot be trusted to start at a record boundary.
+ */
+final class WalReader implements Closeable {
+  private static final int READ_BUFFER_BYTES = 1 << 20;
+
+  private final Path file;
+  private final FileChannel channel;
+  private final long size;
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+  private final CRC32C crc = new CRC32C();
+  private byte[] payload = new byte[4096];
+  private long bufferStart; // file offset of readBuffer's first byte
+  private long recordOffset;
+  private long nextOffset;
+  private int typeByte;
+  private int payloadLength;
+
+  /** Opens {@code file} and checks its header for {@code kind}. */
+  WalReader(Path file, int kind) throws IOException {
+    this.file = file;
+    this.channel = FileChannel.open(file, StandardOpenOption.READ);
+    this.size = channel.size();
+    readBuffer.limit(0);
+    ByteBuffer header = ByteBuffer.allocate(SegmentFiles.HEADER_BYTES);
+    if (!read(header, 0) || !SegmentFiles.isValidHeader(header.flip(), kind)) {
+      channel.close();
+      throw new WalCorruptionException(file, 0, "missing or invalid file header");
+    }
+    nextOffset = SegmentFiles.HEADER_BYTES;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  long size() {
+    return size;
+  }
+
+  /** Reads the next record; false at a clean end of file. */
+  boolean next() throws IOException {
+    recordOffset = nextOffset;
+    if (recordOffset == size) {
+      return false;
+    }
+    ByteBuffer header = ByteBuffer.allocate(WalEncoder.RECORD_HEADER_BYTES);
+    if (!read(header, recordOffset)) {
+      throw corrupt("truncated record header");
+    }
+    header.flip();
+    long length = header.getInt(0) & 0xFFFFFFFFL;
+    int checksum = header.getInt(4);
+    typeByte = header.get(8) & 0xFF;
+    if (length > WalRecords.MAX_RECORD_BYTES) {
+      throw corrupt("record length " + length + " over the maximum");
+    }
+    if (recordOffset + WalEncoder.RECORD_HEADER_BYTES + length > size) {
+      throw corrupt("truncated record of " + length + " bytes");
+    }
+    payloadLength = (int) length;
+    if (payload.length < payloadLength) {
+      payload = new byte[Math.max(payloadLength, payload.length * 2)];
+    }
+    read(ByteBuffer.wrap(payload, 0, payloadLength), recordOffset + WalEncoder.RECORD_HEADER_BYTES);
+    crc.reset();
+    crc.update(typeByte);
+    crc.update(payload, 0, payloadLength);
+    if ((int) crc.getValue() != checksum) {
+      throw corrupt("checksum mismatch");
+    }
+    nextOffset = recordOffset + WalEncoder.RECORD_HEADER_BYTES + length;
+    return true;
+  }
+
+  /** Type of the current record, without the commit-end flag. */
+  int type() {
+    return typeByte & WalRecords.TYPE_MASK;
+  }
+
+  /** Whether the current record ends its commit. */
+  boolean commitEnd() {
+    return (typeByte & WalRecords.COMMIT_END) != 0;
+  }
+
+  /** The current record's payload; valid until the next call to next(). */
+  ByteBuffer payload() {
+    return ByteBuffer.wrap(payload, 0, payloadLength);
+  }
+
+  /** Offset of the current record's first byte. */
+  long recordOffset() {
+    return recordOffset;
+  }
+
+  /** Offset just past the current record. */
+  long nextOffset() {
+    return nextOffset;
+  }
+
+  WalCorruptionException corrupt(String reason) {
+    return new WalCorruptionException(file, recordOffset, reason);
+  }
+
+  /** Fills {@code dst} from file offset {@code offset}; false if the file ends first. */
+  private boolean read(ByteBuffer dst, long offset) throws IOException {
+    if (offset + dst.remaining() > size) {
+      return false;
+    }
+    long bufferEnd = bufferStart + readBuffer.limit();
+    if (offset >= bufferStart && offset + dst.remaining() <= bufferEnd) {
+      ByteBuffer view = readBuffer.duplicate();
+      view.position((int) (offset - bufferStart)).limit(view.position() + dst.remaining());
+      dst.put(view);
+      return true;
+    }
+    if (dst.remaining() > READ_BUFFER_BYTES / 2) {
+      long position = offset;
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, position);
+        if (n < 0) {
+          return false;
+        }
+        position += n;
+      }
+      return true;
+    }
+    readBuffer.clear();
+    bufferStart = offset;
+    long position = offset;
+    while (readBuffer.hasRemaining() && position < size) {
+      int n = channel.read(readBuffer, position);
+      if (n < 0) {
+        break;
+      }
+      position += n;
+    }
+    readBuffer.flip();
+    if (readBuffer.limit() < dst.remaining()) {
+      return false; // the file shrank while we read it
+    }
+    ByteBuffer view = readBuffer.duplicate();
+    view.limit(dst.remaining());
+    dst.put(view);
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,252 @@
+package dev.vigil.tsdb;
+
+import static dev.vigil.tsdb.TestData.T0;
+import static dev.vigil.tsdb.TestData.histogram;
+import static dev.vigil.tsdb.TestData.readAll;
+import static dev.vigil.tsdb.TestData.series;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.tsdb.SampleRejectedException.Reason;
+import dev.vigil.tsdb.TestData.Sample;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppenderTest {
+  private static final Labels CPU = series("cpu", "host", "a");
+  private static final Labels LATENCY = series("latency", "route", "/api");
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(T0);
+  private Tsdb tsdb;
+
+  @BeforeEach
+  void open() throws IOException {
+    tsdb = Tsdb.open(TsdbOptions.builder(dir).clock(clock).maxSeries(3).build());
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    tsdb.close();
+  }
+
+  private void commit(ThrowingAppend... writes) throws IOException {
+    Appender a = tsdb.appender();
+    for (ThrowingAppend w : writes) {
+      w.apply(a);
+    }
+    a.commit();
+  }
+
+  interface ThrowingAppend {
+    void apply(Appender a);
+  }
+
+  private static SampleRejectedException rejection(ThrowingCallable call) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(SampleRejectedException.class);
+    return (SampleRejectedException) t;
+  }
+
+  @Test
+  void outOfOrderSamplesWithinTheWindowAreAcceptedAndReadInOrder() throws IOException {
+    commit(a -> a.add(CPU, T0, 3), a -> a.add(CPU, T0 - 20_000, 1));
+    commit(a -> a.add(CPU, T0 - 10_000, 2), a -> a.add(CPU, T0 - 3_599_999, 0));
+
+    assertThat(readAll(tsdb).get(CPU))
+        .containsExactly(
+            Sample.of(T0 - 3_599_999, 0),
+            Sample.of(T0 - 20_000, 1),
+            Sample.of(T0 - 10_000, 2),
+            Sample.of(T0, 3));
+  }
+
+  @Test
+  void samplesOlderThanTheWindowAreRejectedWithTheLimitInTheMessage() {
+    Appender a = tsdb.appender();
+    SampleRejectedException e = rejection(() -> a.add(CPU, T0 - 3_600_001, 1));
+
+    assertThat(e.reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(e.labels()).isEqualTo(CPU);
+    assertThat(e.timestampMillis()).isEqualTo(T0 - 3_600_001);
+    assertThat(e.getMessage())
+        .contains(
+            "cpu",
+            "host=\"a\"",
+            Long.toString(T0 - 3_600_001),
+            "1h",
+            Long.toString(T0 - 3_600_000));
+    assertThat(tsdb.stats().samplesRejected()).isEqualTo(1);
+  }
+
+  @Test
+  void samplesMoreThanTenMinutesAheadAreRejected() {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0 + 600_000, 1);
+    SampleRejectedException e = rejection(() -> a.add(CPU, T0 + 600_001, 1));
+
+    assertThat(e.reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(e.getMessage()).contains("future", Long.toString(T0 + 600_000));
+  }
+
+  @Test
+  void aSampleThatAgedOutBetweenAddAndCommitFailsTheWholeCommit() throws IOException {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0, 1);
+    a.add(LATENCY.without("route").with("route", "/x"), T0 - 3_000_000, 5);
+    clock.advance(Duration.ofMinutes(20));
+
+    SampleRejectedException e = rejection(a::commit);
+
+    assertThat(e.reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(readAll(tsdb)).isEmpty();
+    assertThat(tsdb.stats().series()).isZero();
+    a.commit(); // the appender is empty again
+  }
+
+  @Test
+  void addingADifferentValueAtAnExistingTimestampIsADuplicate() throws IOException {
+    commit(a -> a.add(CPU, T0, 1));
+    Appender a = tsdb.appender();
+    a.add(CPU, T0, 1); // the same value again is accepted and changes nothing
+
+    SampleRejectedException e = rejection(() -> a.add(CPU, T0, 2));
+
+    assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+    assertThat(e.getMessage()).contains("2.0", "1.0");
+    a.commit();
+    assertThat(readAll(tsdb).get(CPU)).containsExactly(Sample.of(T0, 1));
+  }
+
+  @Test
+  void duplicatesWithinOneBatchAreCaught() {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0, 1);
+    assertThat(rejection(() -> a.add(CPU, T0, 2)).reason()).isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+    a.mergeFloat(CPU, T0 - 1, 1);
+    a.mergeFloat(CPU, T0 - 1, 1);
+    a.add(CPU, T0 - 1, 2); // equal to the merged value
+    assertThat(rejection(() -> a.add(CPU, T0 - 1, 1)).reason())
+        .isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+  }
+
+  @Test
+  void mergesAddIntoTheSampleAtTheirTimestamp() throws IOException {
+    Histogram one = histogram(0.1);
+    Histogram two = histogram(0.2, 3);
+    commit(a -> a.mergeFloat(CPU, T0, 1.5), a -> a.mergeHistogram(LATENCY, T0, one));
+    commit(a -> a.mergeFloat(CPU, T0, 2), a -> a.mergeHistogram(LATENCY, T0, two));
+    commit(
+        a -> a.mergeFloat(CPU, T0 - 10_000, 7),
+        a -> a.mergeHistogram(LATENCY, T0 - 3_500_000, one));
+
+    var all = readAll(tsdb);
+    assertThat(all.get(CPU)).containsExactly(Sample.of(T0 - 10_000, 7), Sample.of(T0, 3.5));
+    assertThat(all.get(LATENCY))
+        .containsExactly(Sample.of(T0 - 3_500_000, one), Sample.of(T0, one.merge(two)));
+  }
+
+  @Test
+  void aSeriesHoldsOneKindOfSample() throws IOException {
+    commit(a -> a.add(CPU, T0, 1));
+    Appender a = tsdb.appender();
+    SampleRejectedException e = rejection(() -> a.addHistogram(CPU, T0 + 1, histogram(1)));
+    assertThat(e.reason()).isEqualTo(Reason.TYPE_MISMATCH);
+    a.mergeHistogram(LATENCY, T0, histogram(1));
+    assertThat(rejection(() -> a.mergeFloat(LATENCY, T0, 1)).reason())
+        .isEqualTo(Reason.TYPE_MISMATCH);
+  }
+
+  @Test
+  void labelsWithoutAMetricNameAreInvalid() {
+    Appender a = tsdb.appender();
+    SampleRejectedException e = rejection(() -> a.add(Labels.of("job", "x"), T0, 1));
+    assertThat(e.reason()).isEqualTo(Reason.INVALID_LABELS);
+    assertThat(e.getMessage()).contains("__name__", "job=\"x\"");
+  }
+
+  @Test
+  void newSeriesBeyondTheLimitAreRejectedButExistingOnesStillWrite() throws IOException {
+    commit(a -> a.add(series("a"), T0, 1), a -> a.add(series("b"), T0, 1));
+    Appender a = tsdb.appender();
+    a.add(series("c"), T0, 1);
+    SampleRejectedException e = rejection(() -> a.add(series("d"), T0, 1));
+    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_SERIES);
+    assertThat(e.getMessage()).contains("limit of 3");
+    a.add(series("a"), T0 + 1, 2);
+    a.commit();
+    assertThat(tsdb.stats().series()).isEqualTo(3);
+  }
+
+  @Test
+  void commitIsAllOrNothingWhenAnotherAppenderConflicts() throws IOException {
+    Appender first = tsdb.appender();
+    first.add(CPU, T0, 1);
+    first.add(series("other"), T0, 1);
+    commit(a -> a.add(CPU, T0, 2));
+
+    assertThat(rejection(first::commit).reason()).isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+    assertThat(readAll(tsdb)).containsOnlyKeys(CPU);
+    assertThat(tsdb.stats().series()).isEqualTo(1);
+  }
+
+  @Test
+  void rollbackDiscardsEverything() throws IOException {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0, 1);
+    a.rollback();
+    a.commit();
+    assertThat(readAll(tsdb)).isEmpty();
+  }
+
+  @Test
+  void samplesThatLeftTheWindowAreNoLongerMutable() throws IOException {
+    commit(a -> a.mergeFloat(CPU, T0, 1));
+    clock.advance(Duration.ofMinutes(61));
+    tsdb.maintain(); // cuts T0 into a chunk
+
+    Appender a = tsdb.appender();
+    assertThat(rejection(() -> a.mergeFloat(CPU, T0, 1)).reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(readAll(tsdb).get(CPU)).containsExactly(Sample.of(T0, 1));
+  }
+
+  @Test
+  void statsCountSeriesSamplesAndFsyncs() throws IOException {
+    commit(a -> a.add(CPU, T0 - 5, 1), a -> a.add(CPU, T0, 2), a -> a.mergeFloat(CPU, T0, 1));
+    StorageStats stats = tsdb.stats();
+    assertThat(stats.series()).isEqualTo(1);
+    assertThat(stats.samplesAppended()).isEqualTo(3);
+    assertThat(stats.walFsyncs()).isGreaterThanOrEqualTo(1);
+    assertThat(stats.walFsyncNanosTotal()).isGreaterThanOrEqualTo(stats.walFsyncNanosMax());
+    assertThat(stats.oldestTimestampMillis()).hasValue(T0 - 5);
+    assertThat(stats.newestTimestampMillis()).hasValue(T0);
+    assertThat(stats.headBytesEstimate()).isPositive();
+    assertThat(stats.walBytes()).isPositive();
+  }
+
+  @Test
+  void closedStorageRefusesWrites() throws IOException {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0, 1);
+    tsdb.close();
+    assertThatThrownBy(a::commit).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> a.add(CPU, T0, 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void queriersSeeOnlyTheirRange() throws IOException {
+    commit(a -> a.add(CPU, T0 - 2000, 1), a -> a.add(CPU, T0 - 1000, 2), a -> a.add(CPU, T0, 3));
+    assertThat(readAll(tsdb, T0 - 1000, T0 - 1).get(CPU)).containsExactly(Sample.of(T0 - 1000, 2));
+    assertThat(readAll(tsdb, T0 + 1, T0 + 5)).isEmpty();
+    assertThat(List.copyOf(readAll(tsdb, T0, T0).keySet())).containsExactly(CPU);
+  }
+}

@@ -1,0 +1,254 @@
+package dev.vigil.tsdb;
+
+import static dev.vigil.tsdb.TestData.T0;
+import static dev.vigil.tsdb.TestData.histogram;
+import static dev.vigil.tsdb.TestData.readAll;
+import static dev.vigil.tsdb.TestData.series;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.tsdb.TestData.Sample;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durability contract: what commit acknowledged survives a crash, and damage is repaired. */
+class DurabilityTest {
+  private static final Labels CPU = series("cpu", "host", "a");
+  private static final Labels REQUESTS = series("requests_total", "route", "/a");
+  private static final Labels LATENCY = series("latency_seconds", "route", "/a");
+
+  @TempDir Path dir;
+  @TempDir Path crashImage;
+  private final MutableClock clock = new MutableClock(T0);
+
+  private TsdbOptions options(Path directory) {
+    return TsdbOptions.builder(directory).clock(clock).build();
+  }
+
+  /** Copies the files as a crash would leave them: no close, no flush beyond commit's fsync. */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
+  private static Path lastSegment(Path dataDir) throws IOException {
+    try (Stream<Path> files = Files.list(dataDir.resolve("wal"))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("\\d{8}"))
+          .max(Path::compareTo)
+          .orElseThrow();
+    }
+  }
+
+  private static void write(Tsdb tsdb, int i) throws IOException {
+    Appender a = tsdb.appender();
+    a.add(CPU, T0 + i, i);
+    a.mergeFloat(REQUESTS, T0, 1);
+    a.mergeHistogram(LATENCY, T0, histogram(0.001 * i));
+    a.commit();
+  }
+
+  private static Map<Labels, List<Sample>> expectedAfter(int commits) {
+    List<Sample> cpu = new ArrayList<>();
+    Histogram latency = null;
+    for (int i = 1; i <= commits; i++) {
+      cpu.add(Sample.of(T0 + i, i));
+      latency = latency == null ? histogram(0.001 * i) : latency.merge(histogram(0.001 * i));
+    }
+    return Map.of(
+        CPU, cpu,
+        REQUESTS, List.of(Sample.of(T0, commits)),
+        LATENCY, List.of(Sample.of(T0, latency)));
+  }
+
+  @Test
+  void everyCommittedSampleSurvivesAnAbandonedInstance() throws IOException {
+    Tsdb tsdb = Tsdb.open(options(dir));
+    for (int i = 1; i <= 50; i++) {
+      write(tsdb, i);
+    }
+    copyTree(dir, crashImage); // the instance is abandoned: never closed before the copy
+
+    try (Tsdb reopened = Tsdb.open(options(crashImage))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expectedAfter(50));
+    }
+    tsdb.close();
+  }
+
+  @Test
+  void mergesReplayToTheSameValuesAcrossChunksCheckpointsAndRestarts() throws IOException {
+    Map<Labels, List<Sample>> before;
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      for (int i = 1; i <= 30; i++) {
+        write(tsdb, i);
+      }
+      clock.advance(Duration.ofMinutes(30));
+      Appender a = tsdb.appender();
+      a.mergeFloat(REQUESTS, T0 + 60_000, 5); // a second slot, later
+      a.commit();
+      tsdb.checkpoint();
+      for (int i = 31; i <= 40; i++) {
+        write(tsdb, i); // merges into slot T0, which the checkpoint holds in its tail
+      }
+      clock.advance(Duration.ofMinutes(45));
+      tsdb.maintain(); // T0 leaves the window: into chunks
+      before = readAll(tsdb);
+    }
+    Map<Labels, List<Sample>> expected = new java.util.HashMap<>(expectedAfter(40));
+    expected.put(REQUESTS, List.of(Sample.of(T0, 40), Sample.of(T0 + 60_000, 5)));
+    assertThat(before).containsExactlyInAnyOrderEntriesOf(expected);
+
+    try (Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expected);
+      reopened.checkpoint();
+    }
+    try (Tsdb again = Tsdb.open(options(dir))) {
+      assertThat(readAll(again)).containsExactlyInAnyOrderEntriesOf(expected);
+    }
+  }
+
+  @Test
+  void aTornTailIsTruncatedAtTheLastWholeCommitAndLogged() throws IOException {
+    long sizeAfter9;
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      for (int i = 1; i <= 9; i++) {
+        write(tsdb, i);
+      }
+      sizeAfter9 = Files.size(lastSegment(dir));
+      write(tsdb, 10);
+    }
+    Path segment = lastSegment(dir);
+    try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+      f.setLength(f.length() - 7); // the crash cut the last commit short
+    }
+
+    try (LogCapture log = LogCapture.of("WalReplay");
+        Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expectedAfter(9));
+      assertThat(log.messages())
+          .anySatisfy(m -> assertThat(m).contains(segment.toString(), "truncated", "damaged"));
+      assertThat(Files.size(segment)).isEqualTo(sizeAfter9);
+      assertThat(reopened.stats().walRepairs()).isEqualTo(1);
+      write(reopened, 10); // and the store goes on
+    }
+    try (Tsdb again = Tsdb.open(options(dir))) {
+      assertThat(readAll(again)).containsExactlyInAnyOrderEntriesOf(expectedAfter(10));
+    }
+  }
+
+  @Test
+  void flippedBytesAreCaughtByTheChecksumAndEverythingBeforeIsKept() throws IOException {
+    long sizeAfter5 = -1;
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      for (int i = 1; i <= 10; i++) {
+        write(tsdb, i);
+        if (i == 5) {
+          sizeAfter5 = Files.size(lastSegment(dir));
+        }
+      }
+    }
+    Path segment = lastSegment(dir);
+    try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+      f.seek(sizeAfter5 + 20); // inside the sixth commit's first record
+      int b = f.read();
+      f.seek(sizeAfter5 + 20);
+      f.write(b ^ 0x5A);
+    }
+
+    try (LogCapture log = LogCapture.of("WalReplay");
+        Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expectedAfter(5));
+      assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("checksum mismatch"));
+    }
+  }
+
+  @Test
+  void aCommitSpanningSeveralRecordsIsReplayedWholeOrNotAtAll() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      write(tsdb, 1);
+      Appender big = tsdb.appender();
+      for (int i = 0; i < 25_000; i++) {
+        big.add(series("bulk"), T0 - 1_000_000 + i, i);
+      }
+      big.commit();
+    }
+    Path segment = lastSegment(dir);
+    try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+      f.setLength(f.length() - 3); // tears the third of the commit's records
+    }
+    try (Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expectedAfter(1));
+    }
+  }
+
+  @Test
+  void theLogStaysBoundedBySegmentsAndCheckpoints() throws IOException {
+    TsdbOptions small = TsdbOptions.builder(dir).clock(clock).walSegmentSizeBytes(4096).build();
+    Map<Labels, List<Sample>> before;
+    try (Tsdb tsdb = Tsdb.open(small)) {
+      for (int round = 0; round < 200; round++) {
+        Appender a = tsdb.appender();
+        for (int s = 0; s < 10; s++) {
+          a.mergeFloat(series("m", "s", Integer.toString(s)), T0, 1);
+        }
+        a.commit();
+        if (round % 20 == 19) {
+          tsdb.maintain();
+        }
+      }
+      before = readAll(tsdb);
+      try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+        assertThat(files.count()).isLessThan(10);
+      }
+      assertThat(tsdb.stats().walBytes()).isLessThan(5 * 4096);
+    }
+    assertThat(before.values()).allSatisfy(s -> assertThat(s).containsExactly(Sample.of(T0, 200)));
+    try (Tsdb reopened = Tsdb.open(small)) {
+      assertThat(readAll(reopened)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aLeftoverTemporaryCheckpointIsIgnored() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      write(tsdb, 1);
+    }
+    Files.write(dir.resolve("wal").resolve("checkpoint.00000099.tmp"), new byte[] {1, 2, 3});
+    try (Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).containsExactlyInAnyOrderEntriesOf(expectedAfter(1));
+    }
+    assertThat(dir.resolve("wal").resolve("checkpoint.00000099.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aDirectoryOpensInOneStoreAtATime() throws IOException {
+    Tsdb tsdb = Tsdb.open(options(dir));
+    try {
+      assertThatThrownBy(() -> Tsdb.open(options(dir)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("in use");
+    } finally {
+      tsdb.close();
+    }
+    Tsdb.open(options(dir)).close();
+  }
+}
