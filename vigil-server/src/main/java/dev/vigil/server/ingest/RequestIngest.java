@@ -1,0 +1,164 @@
+package dev.vigil.server.ingest;
+
+import dev.vigil.client.Pseudonymizer;
+import dev.vigil.server.events.EventsDb;
+import dev.vigil.server.events.SlowRequestRecord;
+import dev.vigil.server.events.SlowRequestStore;
+import dev.vigil.server.events.UserStatsStore;
+import dev.vigil.server.http.ApiException;
+import dev.vigil.server.metrics.IngestCounters;
+import dev.vigil.server.series.RequestSeries;
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.SampleRejectedException;
+import dev.vigil.tsdb.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ingests a batch of JSON request events: validates it whole, pre-aggregates it per series and
+ * slot, pseudonymises each distinct user once, writes everything through one appender and commits.
+ * Only when the commit returned (the write-ahead log is fsynced) is the batch acknowledged; slow
+ * requests and per-user totals then go to the events database in one transaction.
+ *
+ * <p>Thread-safe: each call works on its own appender and maps.
+ */
+public final class RequestIngest {
+
+  private final Storage storage;
+  private final EventsDb events;
+  private final SlowRequestStore slowRequests;
+  private final Pseudonymizer pseudonymizer;
+  private final double slowSeconds;
+  private final Duration lateWindow;
+  private final Clock clock;
+  private final IngestCounters counters;
+  private final java.util.function.LongConsumer slotWritten;
+
+  /**
+   * An ingest writing into {@code storage} and {@code events}, telling {@code slotWritten} each
+   * slot it committed into.
+   */
+  public RequestIngest(
+      Storage storage,
+      EventsDb events,
+      Pseudonymizer pseudonymizer,
+      Duration slowThreshold,
+      Duration lateWindow,
+      Clock clock,
+      IngestCounters counters,
+      java.util.function.LongConsumer slotWritten) {
+    this.storage = storage;
+    this.events = events;
+    this.slowRequests = new SlowRequestStore(events);
+    this.pseudonymizer = pseudonymizer;
+    this.slowSeconds = slowThreshold.toNanos() * 1e-9;
+    this.lateWindow = lateWindow;
+    this.clock = clock;
+    this.counters = counters;
+    this.slotWritten = slotWritten;
+  }
+
+  /**
+   * Ingests one body; returns the number of events accepted.
+   *
+   * @throws ApiException 400 for an invalid batch (nothing stored), 503 if the store failed
+   */
+  public int ingest(InputStream body) throws IOException {
+    List<RequestEvent> batch;
+    try {
+      batch = new RequestEventParser(clock.millis(), lateWindow).parse(body);
+    } catch (ApiException e) {
+      counters.reject(e.getMessage().contains("late window") ? "too_late" : "bad_data", 1);
+      throw e;
+    }
+    SlotBatch slots = new SlotBatch();
+    Map<String, String> pseudonyms = new HashMap<>();
+    Map<UserStatsStore.SlotUser, UserStatsStore.Totals> users = UserStatsStore.Totals.newMap();
+    List<SlowRequestRecord> slow = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      RequestEvent e = batch.get(i);
+      long slot = RequestSeries.slot(e.timestampMillis());
+      slots.observe(
+          new SlotBatch.SlotKey(e.service(), e.instance(), e.method(), e.route(), slot),
+          e.durationSeconds(),
+          e.statusCode(),
+          i);
+      String user =
+          e.user() == null ? null : pseudonyms.computeIfAbsent(e.user(), pseudonymizer::pseudonym);
+      if (user != null) {
+        users
+            .computeIfAbsent(
+                new UserStatsStore.SlotUser(UserStatsStore.slot(e.timestampMillis()), user),
+                k -> new UserStatsStore.Totals())
+            .add(1, e.durationSeconds());
+      }
+      if (e.durationSeconds() >= slowSeconds) {
+        slow.add(
+            new SlowRequestRecord(
+                e.timestampMillis(),
+                e.service(),
+                e.instance(),
+                e.method(),
+                e.route(),
+                e.statusCode(),
+                e.durationSeconds(),
+                user,
+                null,
+                null));
+      }
+    }
+    int merges = commit(slots, batch.size());
+    counters.events.add(batch.size());
+    counters.samples.add(merges);
+    try {
+      int stored =
+          events.write(
+              c -> {
+                UserStatsStore.add(c, users);
+                return 0;
+              });
+      stored += slowRequests.insert(slow);
+      counters.slowRequests.add(stored);
+    } catch (SQLException e) {
+      throw new ApiException(
+          500,
+          "internal",
+          "request series were stored, but the events database failed: " + e.getMessage());
+    }
+    return batch.size();
+  }
+
+  private int commit(SlotBatch slots, int items) throws IOException {
+    Appender appender = storage.appender();
+    try {
+      int merges = slots.writeTo(appender);
+      appender.commit();
+      slots.slots().forEach(slotWritten::accept);
+      return merges;
+    } catch (SlotBatch.BatchItemRejected e) {
+      appender.rollback();
+      counters.reject("storage_" + e.rejection().reason().name().toLowerCase(), items);
+      throw ApiException.badData(
+          "item "
+              + e.item
+              + ": refused by storage ("
+              + e.rejection().reason()
+              + "): "
+              + e.getMessage());
+    } catch (SampleRejectedException e) {
+      counters.reject("storage_" + e.reason().name().toLowerCase(), items);
+      throw ApiException.badData(
+          "batch refused by storage (" + e.reason() + "): " + e.getMessage());
+    } catch (IOException e) {
+      counters.reject("storage_io", items);
+      throw new ApiException(503, "unavailable", "storage write failed: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.vigil.server.perf;
+
+import dev.vigil.model.Histogram;
+
+/**
+ * Apdex from a latency histogram: (satisfied + tolerating / 2) / total, satisfied up to T,
+ * tolerating up to 4T.
+ *
+ * <p>A request counts as satisfied when its whole bucket lies at or below T (upper bound <= T), so
+ * the only error is in the one bucket that straddles T: its requests count as tolerating, an
+ * under-estimate of at most that bucket's share. At schema 7 a bucket is 0.54% wide; T = 0.5 s and
+ * 4T = 2 s are powers of two, which are bucket boundaries, so the default score is exact.
+ */
+public final class Apdex {
+
+  private Apdex() {}
+
+  /** The score in [0, 1], or 1 when there were no requests. */
+  public static double score(Histogram h, double thresholdSeconds) {
+    double total = h.count();
+    if (total <= 0) {
+      return 1.0;
+    }
+    double satisfied = h.zeroCount();
+    double tolerating = 0;
+    double fourT = 4 * thresholdSeconds;
+    for (int i = 0; i < h.positiveBucketCount(); i++) {
+      double upper = Histogram.upperBound(h.positiveIndex(i), h.schema());
+      if (upper <= thresholdSeconds) {
+        satisfied += h.positiveCount(i);
+      } else if (upper <= fourT) {
+        tolerating += h.positiveCount(i);
+      }
+    }
+    return (satisfied + tolerating / 2) / total;
+  }
+}
