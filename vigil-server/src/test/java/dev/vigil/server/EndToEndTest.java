@@ -377,7 +377,12 @@ class EndToEndTest {
     try (ServerProcess second = ServerProcess.start(data, NOW, log)) {
       Http http = new Http(second.port);
       Map<String, JsonNode> after = checkAll(http, start, NOW);
-      assertThat(after).isEqualTo(before);
+      // Same answers after the restart; floating sums may differ in the last bits because the
+      // restarted server adds the same slots in another order.
+      assertSameJson("", after.keySet(), before.keySet());
+      for (String key : before.keySet()) {
+        assertSameJson(key, after.get(key), before.get(key));
+      }
       // Pushing goes on from the restored baseline: a replay adds nothing, new requests count once.
       assertThat(push(http, batch(recorder)).json().path("data").path("accepted").asLong())
           .isZero();
@@ -387,6 +392,36 @@ class EndToEndTest {
           .isEqualTo(300);
       checkUsers(checkAll(http, start, NOW).get("users"));
       second.kill();
+    }
+  }
+
+  private static void assertSameJson(String path, Object actual, Object expected) {
+    assertThat(actual).as(path).isEqualTo(expected);
+  }
+
+  private static void assertSameJson(String path, JsonNode actual, JsonNode expected) {
+    if (expected.isNumber() && actual.isNumber()) {
+      double e = expected.asDouble();
+      assertThat(actual.asDouble()).as(path).isCloseTo(e, within(Math.abs(e) * 1e-12 + 1e-15));
+      return;
+    }
+    assertThat(actual.getNodeType()).as(path).isEqualTo(expected.getNodeType());
+    if (expected.isObject()) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      expected.fieldNames().forEachRemaining(names::add);
+      java.util.List<String> actualNames = new java.util.ArrayList<>();
+      actual.fieldNames().forEachRemaining(actualNames::add);
+      assertThat(actualNames).as(path).isEqualTo(names);
+      for (String name : names) {
+        assertSameJson(path + "." + name, actual.get(name), expected.get(name));
+      }
+    } else if (expected.isArray()) {
+      assertThat(actual.size()).as(path).isEqualTo(expected.size());
+      for (int i = 0; i < expected.size(); i++) {
+        assertSameJson(path + "[" + i + "]", actual.get(i), expected.get(i));
+      }
+    } else {
+      assertThat(actual).as(path).isEqualTo(expected);
     }
   }
 }
