@@ -50,6 +50,10 @@ public final class Histogram {
   final double[] positiveCounts;
   final int[] negativeIndexes;
   final double[] negativeCounts;
+  // Not state but a cache of encodedSizeBytes(), 0 until computed. Racy like String.hash: every
+  // thread computes the same value, and an int is written atomically. The write-ahead log asks
+  // for it twice per histogram (to make room, then in encodeTo).
+  private int encodedSize;
 
   /**
    * Takes ownership of the arrays, which must be sorted by index, hold no zero counts and no bucket
@@ -83,6 +87,131 @@ public final class Histogram {
   /** A builder for a histogram of the given schema (-4..8). */
   public static HistogramBuilder builder(int schema) {
     return new HistogramBuilder(schema);
+  }
+
+  /**
+   * A histogram from bucket arrays already sorted by index: equal to what {@link #builder} would
+   * build with the same zero threshold, zero count and sum and one {@code addPositive} or {@code
+   * addNegative} per bucket (the count derived from the buckets), without the builder's map per
+   * bucket. Empty buckets are dropped and buckets inside the zero bucket folded into it, as the
+   * builder does. The arrays are copied.
+   *
+   * <p>Why: building the latency histograms of a 1,000-event ingest batch through the builder's
+   * TreeMap cost about 10% of ingest CPU; sorting the batch's bucket indexes and calling this is a
+   * fraction of that.
+   *
+   * @throws IllegalArgumentException if the schema or zero threshold is invalid, the index and
+   *     count arrays of a side differ in length, indexes are not strictly ascending, or a count is
+   *     negative or not finite
+   */
+  public static Histogram ofSortedBuckets(
+      int schema,
+      double zeroThreshold,
+      double zeroCount,
+      double sum,
+      int[] positiveIndexes,
+      double[] positiveCounts,
+      int[] negativeIndexes,
+      double[] negativeCounts) {
+    BucketMath.checkSchema(schema);
+    if (!(zeroThreshold >= 0 && zeroThreshold < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("invalid zero threshold: " + zeroThreshold);
+    }
+    if (!(zeroCount >= 0 && zeroCount < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("invalid zero count: " + zeroCount);
+    }
+    double threshold = zeroThreshold + 0.0; // as the builder: -0.0 becomes 0.0 for equals()
+    checkSorted(positiveIndexes, positiveCounts, "positive");
+    checkSorted(negativeIndexes, negativeCounts, "negative");
+    // The builder's order of additions, so that the doubles agree bit for bit.
+    int positiveFrom = foldedPrefix(positiveIndexes, schema, threshold);
+    int negativeFrom = foldedPrefix(negativeIndexes, schema, threshold);
+    double zeros =
+        (zeroCount + 0.0)
+            + folded(positiveCounts, positiveFrom)
+            + folded(negativeCounts, negativeFrom);
+    int[] pi = nonZeroIndexes(positiveIndexes, positiveCounts, positiveFrom);
+    double[] pc = nonZeroCounts(positiveCounts, positiveFrom, pi.length);
+    int[] ni = nonZeroIndexes(negativeIndexes, negativeCounts, negativeFrom);
+    double[] nc = nonZeroCounts(negativeCounts, negativeFrom, ni.length);
+    double total = zeros + 0.0; // the builder adds its NaN observations (none) here
+    for (double c : pc) {
+      total += c;
+    }
+    for (double c : nc) {
+      total += c;
+    }
+    return new Histogram(schema, threshold, zeros, total, sum, pi, pc, ni, nc);
+  }
+
+  private static void checkSorted(int[] indexes, double[] counts, String side) {
+    if (indexes.length != counts.length) {
+      throw new IllegalArgumentException(
+          side
+              + " indexes and counts differ in length: "
+              + indexes.length
+              + " and "
+              + counts.length);
+    }
+    for (int i = 0; i < indexes.length; i++) {
+      if (i > 0 && indexes[i] <= indexes[i - 1]) {
+        throw new IllegalArgumentException(
+            side
+                + " indexes not strictly ascending at "
+                + i
+                + ": "
+                + indexes[i - 1]
+                + ", "
+                + indexes[i]);
+      }
+      if (!(counts[i] >= 0 && counts[i] < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "invalid count of " + side + " bucket " + indexes[i] + ": " + counts[i]);
+      }
+    }
+  }
+
+  /** Number of leading buckets whose upper bound is at or below the zero threshold. */
+  private static int foldedPrefix(int[] indexes, int schema, double threshold) {
+    int n = 0;
+    while (n < indexes.length && BucketMath.upperBound(indexes[n], schema) <= threshold) {
+      n++;
+    }
+    return n;
+  }
+
+  private static double folded(double[] counts, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += counts[i] + 0.0;
+    }
+    return sum;
+  }
+
+  private static int[] nonZeroIndexes(int[] indexes, double[] counts, int from) {
+    int n = 0;
+    for (int i = from; i < indexes.length; i++) {
+      if (counts[i] != 0) {
+        n++;
+      }
+    }
+    int[] out = new int[n];
+    for (int i = from, k = 0; i < indexes.length; i++) {
+      if (counts[i] != 0) {
+        out[k++] = indexes[i];
+      }
+    }
+    return out;
+  }
+
+  private static double[] nonZeroCounts(double[] counts, int from, int n) {
+    double[] out = new double[n];
+    for (int i = from, k = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        out[k++] = counts[i] + 0.0;
+      }
+    }
+    return out;
   }
 
   /** Index of the bucket holding {@code absValue} (> 0) in {@code schema}; see Prometheus. */
@@ -228,14 +357,19 @@ public final class Histogram {
 
   /** The compact binary encoding specified in docs/format/histogram.md. */
   public byte[] encode() {
-    ByteBuffer buffer = ByteBuffer.allocate(HistogramCodec.encodedSizeBytes(this));
+    ByteBuffer buffer = ByteBuffer.allocate(encodedSizeBytes());
     HistogramCodec.encode(this, buffer);
     return buffer.array();
   }
 
   /** Size in bytes of {@link #encode()}'s result. */
   public int encodedSizeBytes() {
-    return HistogramCodec.encodedSizeBytes(this);
+    int size = encodedSize;
+    if (size == 0) {
+      size = HistogramCodec.encodedSizeBytes(this);
+      encodedSize = size;
+    }
+    return size;
   }
 
   /**
@@ -245,7 +379,7 @@ public final class Histogram {
    *     writing anything
    */
   public void encodeTo(ByteBuffer buffer) {
-    if (buffer.remaining() < HistogramCodec.encodedSizeBytes(this)) {
+    if (buffer.remaining() < encodedSizeBytes()) {
       throw new BufferOverflowException();
     }
     HistogramCodec.encode(this, buffer);

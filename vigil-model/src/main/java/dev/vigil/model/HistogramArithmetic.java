@@ -236,7 +236,12 @@ final class HistogramArithmetic {
     return new Side(Arrays.copyOf(outIndexes, n), Arrays.copyOf(outCounts, n));
   }
 
-  /** Merge-joins a[aFrom..] and sign * b[bFrom..], dropping buckets that end up empty. */
+  /**
+   * Merge-joins a[aFrom..] and sign * b[bFrom..], dropping buckets that end up empty. Two passes,
+   * the first only counting, so that the result arrays are allocated once at their final size:
+   * merging a small delta into a large histogram is dominated by copying the large one, and the
+   * oversized-then-trimmed arrays used to double that.
+   */
   private static Side add(
       int[] aIndexes,
       double[] aCounts,
@@ -245,12 +250,23 @@ final class HistogramArithmetic {
       double[] bCounts,
       int bFrom,
       double sign) {
-    int capacity = aIndexes.length - aFrom + bIndexes.length - bFrom;
-    int[] indexes = new int[capacity];
-    double[] counts = new double[capacity];
+    int n = 0;
     int i = aFrom;
     int j = bFrom;
-    int n = 0;
+    while (i < aIndexes.length || j < bIndexes.length) {
+      if (j == bIndexes.length || (i < aIndexes.length && aIndexes[i] < bIndexes[j])) {
+        n += aCounts[i++] != 0 ? 1 : 0;
+      } else if (i == aIndexes.length || bIndexes[j] < aIndexes[i]) {
+        n += sign * bCounts[j++] != 0 ? 1 : 0;
+      } else {
+        n += aCounts[i++] + sign * bCounts[j++] != 0 ? 1 : 0;
+      }
+    }
+    int[] indexes = new int[n];
+    double[] counts = new double[n];
+    i = aFrom;
+    j = bFrom;
+    n = 0;
     while (i < aIndexes.length || j < bIndexes.length) {
       int index;
       double c;
@@ -270,6 +286,6 @@ final class HistogramArithmetic {
         n++;
       }
     }
-    return new Side(Arrays.copyOf(indexes, n), Arrays.copyOf(counts, n));
+    return new Side(indexes, counts);
   }
 }

@@ -151,11 +151,25 @@ final class HistogramCodec {
   }
 
   private static void encodeSide(ByteBuffer out, int[] indexes, double[] counts, boolean integral) {
-    var spans = Histogram.spans(indexes);
-    putVarint(out, spans.size());
-    for (Histogram.Span span : spans) {
-      putZigZag(out, span.offset());
-      putVarint(out, span.length());
+    // The spans of Histogram.spans(), written as they are found rather than collected first: the
+    // list and its records were a third of the encoding's cost in the write-ahead log.
+    int spanCount = 0;
+    for (int i = 0; i < indexes.length; i++) {
+      if (i == 0 || indexes[i] != indexes[i - 1] + 1) {
+        spanCount++;
+      }
+    }
+    putVarint(out, spanCount);
+    int previousEnd = 0;
+    for (int i = 0; i < indexes.length; i++) {
+      int start = i;
+      while (i + 1 < indexes.length && indexes[i + 1] == indexes[i] + 1) {
+        i++;
+      }
+      int offset = start == 0 ? indexes[start] : indexes[start] - previousEnd;
+      putZigZag(out, offset);
+      putVarint(out, i - start + 1);
+      previousEnd = indexes[i] + 1;
     }
     long previous = 0;
     for (double c : counts) {

@@ -8,8 +8,6 @@ import dev.vigil.server.auth.TokenRegistry;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.events.AccessLog;
 import dev.vigil.server.events.EventsDb;
-import dev.vigil.server.events.SlowRequestStore;
-import dev.vigil.server.events.UserStatsStore;
 import dev.vigil.server.http.BodyReader;
 import dev.vigil.server.http.HttpApi;
 import dev.vigil.server.ingest.PushIngest;
@@ -101,13 +99,7 @@ public final class VigilServer implements AutoCloseable {
     this.accessLog = new AccessLog(events, config.accessLogQueueSize());
     Recorder httpRecorder = Recorder.builder().maxEndpoints(100).build();
     PerformanceApi performance =
-        new PerformanceApi(
-            reader,
-            new SlowRequestStore(events),
-            new UserStatsStore(events),
-            new SystemMetricsReader(tsdb),
-            config,
-            clock);
+        new PerformanceApi(reader, events, new SystemMetricsReader(tsdb), config, clock);
     SelfMetrics metrics = new SelfMetrics(httpRecorder, counters, tsdb, accessLog, push::instances);
     this.collector =
         new SystemCollector(

@@ -155,6 +155,47 @@ class AppenderTest {
         .containsExactly(Sample.of(T0 - 3_500_000, one), Sample.of(T0, one.merge(two)));
   }
 
+  /**
+   * Merges are added in place into the slots being merged (a few at a time, see SampleTail); the
+   * result must equal merging each delta in turn, whatever the interleaving of slots, reads, adds
+   * and a restart that replays the log.
+   */
+  @Test
+  void interleavedMergesIntoManySlotsEqualMergingEachDelta() throws IOException {
+    java.util.Random random = new java.util.Random(42);
+    long[] slots = {T0 - 40_000, T0 - 30_000, T0 - 20_000, T0 - 10_000, T0};
+    java.util.Map<Long, Histogram> expected = new java.util.TreeMap<>();
+    for (int batch = 0; batch < 200; batch++) {
+      long t = slots[random.nextInt(batch < 100 ? 2 : slots.length)];
+      var b = Histogram.builder(7);
+      for (int i = random.nextInt(20); i >= 0; i--) {
+        b.observe(0.05 * Math.exp(random.nextGaussian()));
+      }
+      Histogram delta = b.build();
+      commit(a -> a.mergeHistogram(LATENCY, t, delta));
+      expected.merge(t, delta, Histogram::merge);
+      if (batch % 37 == 0) {
+        assertThat(readAll(tsdb).get(LATENCY)).containsExactlyElementsOf(samples(expected));
+      }
+    }
+    assertThat(readAll(tsdb).get(LATENCY)).containsExactlyElementsOf(samples(expected));
+    // An add of the same value over a slot being merged is accepted and leaves it as it is.
+    Histogram last = expected.get(T0);
+    commit(a -> a.addHistogram(LATENCY, T0, last));
+    Histogram more = histogram(0.3);
+    commit(a -> a.mergeHistogram(LATENCY, T0, more));
+    expected.merge(T0, more, Histogram::merge);
+    assertThat(readAll(tsdb).get(LATENCY)).containsExactlyElementsOf(samples(expected));
+
+    tsdb.close();
+    tsdb = Tsdb.open(TsdbOptions.builder(dir).clock(clock).maxSeries(3).build());
+    assertThat(readAll(tsdb).get(LATENCY)).containsExactlyElementsOf(samples(expected));
+  }
+
+  private static List<Sample> samples(java.util.Map<Long, Histogram> byTime) {
+    return byTime.entrySet().stream().map(e -> Sample.of(e.getKey(), e.getValue())).toList();
+  }
+
   @Test
   void aSeriesHoldsOneKindOfSample() throws IOException {
     commit(a -> a.add(CPU, T0, 1));

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -84,6 +85,9 @@ public final class EventsDb implements AutoCloseable {
   private final Connection reader;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock readLock = new ReentrantLock();
+  // Retention deletions begun and ended, for readers that keep counts of rows between reads.
+  private final AtomicLong deletionsStarted = new AtomicLong();
+  private final AtomicLong deletionsFinished = new AtomicLong();
 
   private EventsDb(Path file, Connection writer, Connection reader) {
     this.file = file;
@@ -181,8 +185,31 @@ public final class EventsDb implements AutoCloseable {
     }
   }
 
+  /**
+   * Retention deletions begun so far. Rows are otherwise only inserted, so a reader that read this
+   * and {@link #deletionsFinished()} as equal before a read, and this unchanged after it, saw no
+   * row disappear since; rows are never deleted otherwise.
+   */
+  public long deletionsStarted() {
+    return deletionsStarted.get();
+  }
+
+  /** Retention deletions ended (committed or failed) so far; see {@link #deletionsStarted()}. */
+  public long deletionsFinished() {
+    return deletionsFinished.get();
+  }
+
   /** Deletes events older than {@code cutoffMillis}; returns the rows deleted. */
   public int deleteBefore(long cutoffMillis) throws SQLException {
+    deletionsStarted.incrementAndGet();
+    try {
+      return deleteRows(cutoffMillis);
+    } finally {
+      deletionsFinished.incrementAndGet();
+    }
+  }
+
+  private int deleteRows(long cutoffMillis) throws SQLException {
     return write(
         c -> {
           int n = 0;

@@ -1,5 +1,6 @@
 package dev.vigil.server.events;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,31 +28,39 @@ public final class SlowRequestStore {
     if (records.isEmpty()) {
       return 0;
     }
-    return db.write(
-        c -> {
-          int n = 0;
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT OR IGNORE INTO slow_requests (timestamp_ms, service, instance, method,"
-                      + " route, status, duration_seconds, user, source, start_ms, sequence)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (SlowRequestRecord r : records) {
-              ps.setLong(1, r.timestampMillis());
-              ps.setString(2, r.service());
-              ps.setString(3, r.instance());
-              ps.setString(4, r.method());
-              ps.setString(5, r.route());
-              ps.setInt(6, r.status());
-              ps.setDouble(7, r.durationSeconds());
-              ps.setString(8, r.user());
-              ps.setString(9, r.sequence() == null ? "requests" : "push");
-              setLong(ps, 10, r.startMillis());
-              setLong(ps, 11, r.sequence());
-              n += ps.executeUpdate();
-            }
-          }
-          return n;
-        });
+    return db.write(c -> insert(c, records));
+  }
+
+  /**
+   * Inserts records in the caller's transaction, ignoring pushed ones already stored; returns how
+   * many were new.
+   */
+  public static int insert(Connection c, List<SlowRequestRecord> records) throws SQLException {
+    if (records.isEmpty()) {
+      return 0;
+    }
+    int n = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT OR IGNORE INTO slow_requests (timestamp_ms, service, instance, method,"
+                + " route, status, duration_seconds, user, source, start_ms, sequence)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (SlowRequestRecord r : records) {
+        ps.setLong(1, r.timestampMillis());
+        ps.setString(2, r.service());
+        ps.setString(3, r.instance());
+        ps.setString(4, r.method());
+        ps.setString(5, r.route());
+        ps.setInt(6, r.status());
+        ps.setDouble(7, r.durationSeconds());
+        ps.setString(8, r.user());
+        ps.setString(9, r.sequence() == null ? "requests" : "push");
+        setLong(ps, 10, r.startMillis());
+        setLong(ps, 11, r.sequence());
+        n += ps.executeUpdate();
+      }
+    }
+    return n;
   }
 
   private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

@@ -41,11 +41,37 @@ public final class BodyReader {
   /** The whole body, decompressed if gzipped. */
   public byte[] bytes(Context ctx) throws IOException {
     try (InputStream in = stream(ctx)) {
+      int declared = declaredLength(ctx);
+      if (declared >= 0 && ctx.header("Content-Encoding") == null) {
+        // The usual case: read straight into an array of the declared size, one copy.
+        byte[] body = in.readNBytes(declared);
+        if (body.length == declared && in.read() < 0) {
+          return body;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(8192, body.length * 2));
+        out.write(body);
+        in.transferTo(out);
+        return out.toByteArray();
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
       in.transferTo(out);
       return out.toByteArray();
     } catch (ZipException e) {
       throw ApiException.badData("body is not valid gzip: " + e.getMessage());
+    }
+  }
+
+  /** The declared Content-Length if it is a plausible array size, else -1. */
+  private static int declaredLength(Context ctx) {
+    String length = ctx.header("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(length.trim());
+      return n >= 0 && n < Integer.MAX_VALUE - 8 ? (int) n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

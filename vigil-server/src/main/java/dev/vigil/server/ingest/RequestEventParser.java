@@ -1,18 +1,15 @@
 package dev.vigil.server.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.vigil.server.http.ApiException;
-import dev.vigil.server.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -24,6 +21,11 @@ import java.util.Set;
  * <p>{@code timestamp} is ISO-8601 with or without a zone (none means UTC) or epoch milliseconds;
  * when absent the time of arrival is used. Events older than the late window or more than {@link
  * #MAX_FUTURE} ahead are refused. Unknown fields are ignored.
+ *
+ * <p>The batch comes out in columns ({@link EventBatch}). Names are read from the parser's
+ * character buffer into per-batch dictionaries, so that each distinct endpoint, method, service,
+ * instance and user becomes one {@code String}, validated once, however often it occurs; timestamps
+ * take {@link IsoTimestamp}'s fast path. One parser reads one batch; not thread-safe.
  */
 public final class RequestEventParser {
 
@@ -39,29 +41,79 @@ public final class RequestEventParser {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
+  /**
+   * Jackson with its fast double parser (FastDoubleParser, correctly rounded like {@code
+   * Double.parseDouble}, so the values are the same), used for bodies of request events only.
+   */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+
   private final long nowMillis;
   private final Duration lateWindow;
+  private final long oldestMillis;
+  private final long newestMillis;
+
+  private final StringDictionary routes = new StringDictionary();
+  private final StringDictionary services = new StringDictionary();
+  private final StringDictionary instances = new StringDictionary();
+  private final StringDictionary users = new StringDictionary();
+  private final StringDictionary rawMethods = new StringDictionary();
+  private final StringDictionary methods = new StringDictionary(); // normalised
+  private int[] methodOfRaw = new int[16]; // normalised number of each raw method, -1: invalid
+  private final int defaultService;
+  private final int defaultInstance;
 
   /** A parser judging lateness against {@code nowMillis}. */
   public RequestEventParser(long nowMillis, Duration lateWindow) {
     this.nowMillis = nowMillis;
     this.lateWindow = lateWindow;
+    this.oldestMillis = nowMillis - lateWindow.toMillis();
+    this.newestMillis = nowMillis + MAX_FUTURE.toMillis();
+    this.defaultService = services.number("default");
+    this.defaultInstance = instances.number("api");
   }
 
   /** Parses a whole body; throws {@link ApiException} (400) on the first problem. */
   public List<RequestEvent> parse(InputStream body) throws IOException {
-    try (JsonParser p = Json.FACTORY.createParser(body)) {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      return parse(p).toEvents();
+    }
+  }
+
+  /**
+   * Parses a whole body into columns; throws {@link ApiException} (400) on the first problem. The
+   * common shape of body goes through {@link RequestEventScanner}; whatever it does not take
+   * (escapes, non-ASCII, exponents, nested unknown fields, and every invalid batch) through
+   * Jackson, which gives the same batches and words the errors.
+   */
+  EventBatch parseBatch(byte[] body) throws IOException {
+    EventBatch fast = new RequestEventScanner(nowMillis, oldestMillis, newestMillis).scan(body);
+    if (fast != null) {
+      return fast;
+    }
+    return parseWithJackson(body);
+  }
+
+  /** Parses a whole body with Jackson only: the reference the scanner is tested against. */
+  EventBatch parseWithJackson(byte[] body) throws IOException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      return parse(p);
+    }
+  }
+
+  private EventBatch parse(JsonParser p) throws IOException {
+    try {
+      EventBatch batch = new EventBatch(new EndpointTable());
       JsonToken first = p.nextToken();
-      List<RequestEvent> events = new ArrayList<>();
       if (first == JsonToken.START_OBJECT) {
-        events.add(item(p, 0));
+        item(p, 0, batch);
       } else if (first == JsonToken.START_ARRAY) {
         int i = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), i++) {
           if (t != JsonToken.START_OBJECT) {
             throw ApiException.badData("item " + i + ": must be a JSON object, got " + kind(t));
           }
-          events.add(item(p, i));
+          item(p, i, batch);
         }
       } else {
         throw ApiException.badData(
@@ -71,10 +123,10 @@ public final class RequestEventParser {
       if (p.nextToken() != null) {
         throw ApiException.badData("invalid JSON: unexpected content after the top-level value");
       }
-      if (events.isEmpty()) {
+      if (batch.size() == 0) {
         throw ApiException.badData("body holds no events");
       }
-      return events;
+      return batch;
     } catch (JsonProcessingException e) {
       throw ApiException.badData(
           "invalid JSON at line "
@@ -98,24 +150,31 @@ public final class RequestEventParser {
     return m;
   }
 
-  private RequestEvent item(JsonParser p, int index) throws IOException {
-    Long timestamp = null;
-    String endpoint = null;
-    String method = null;
+  private void item(JsonParser p, int index, EventBatch batch) throws IOException {
+    boolean hasTimestamp = false;
+    long timestamp = 0;
+    int route = -1;
+    int method = -1; // raw
     double seconds = Double.NaN;
     boolean hasSeconds = false;
     int status = -1;
     boolean hasStatus = false;
-    String user = null;
-    String service = "default";
-    String instance = "api";
+    int user = -1;
+    int service = defaultService;
+    int instance = defaultInstance;
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      String field = p.currentName();
+      String field = p.currentName(); // canonicalised by Jackson: the switch compares references
       JsonToken v = p.nextToken();
       switch (field) {
-        case "timestamp" -> timestamp = timestamp(p, v, index);
-        case "endpoint" -> endpoint = name(p, v, index, "endpoint");
-        case "method" -> method = string(p, v, index, "method");
+        case "timestamp" -> {
+          hasTimestamp = v != JsonToken.VALUE_NULL;
+          timestamp = hasTimestamp ? timestamp(p, v, index) : 0;
+        }
+        case "endpoint" -> route = name(p, v, index, "endpoint", routes);
+        case "method" -> {
+          expectString(v, index, "method");
+          method = number(p, rawMethods);
+        }
         case "response_time" -> {
           seconds = number(p, v, index, "response_time");
           hasSeconds = true;
@@ -126,21 +185,25 @@ public final class RequestEventParser {
         }
         case "user_email", "user" -> {
           if (v != JsonToken.VALUE_NULL) {
-            String u = string(p, v, index, field);
-            if (!u.isEmpty()) {
-              user = u;
+            expectString(v, index, field);
+            if (p.getTextLength() > 0) {
+              int before = users.size();
+              user = number(p, users);
+              if (users.size() > before) {
+                batch.addUser(users.get(user));
+              }
             }
           }
         }
-        case "service" -> service = name(p, v, index, "service");
-        case "instance" -> instance = name(p, v, index, "instance");
+        case "service" -> service = name(p, v, index, "service", services);
+        case "instance" -> instance = name(p, v, index, "instance", instances);
         default -> p.skipChildren();
       }
     }
-    if (endpoint == null) {
+    if (route < 0) {
       throw missing(index, "endpoint");
     }
-    if (method == null) {
+    if (method < 0) {
       throw missing(index, "method");
     }
     if (!hasSeconds) {
@@ -157,9 +220,9 @@ public final class RequestEventParser {
       throw ApiException.badData(
           "item " + index + ": status_code " + status + " is outside 100..599");
     }
-    String m = normaliseMethod(method, index);
-    long ts = timestamp == null ? nowMillis : timestamp;
-    if (ts < nowMillis - lateWindow.toMillis()) {
+    int m = normalisedMethod(method, index);
+    long ts = hasTimestamp ? timestamp : nowMillis;
+    if (ts < oldestMillis) {
       throw ApiException.badData(
           "item "
               + index
@@ -169,7 +232,7 @@ public final class RequestEventParser {
               + lateWindow
               + "); late events are accepted up to that age");
     }
-    if (ts > nowMillis + MAX_FUTURE.toMillis()) {
+    if (ts > newestMillis) {
       throw ApiException.badData(
           "item "
               + index
@@ -179,20 +242,51 @@ public final class RequestEventParser {
               + MAX_FUTURE.toMinutes()
               + " minutes in the future");
     }
-    return new RequestEvent(ts, service, instance, m, endpoint, seconds, status, user);
+    int endpoint =
+        batch.endpoint(
+            service,
+            instance,
+            m,
+            route,
+            services.get(service),
+            instances.get(instance),
+            methods.get(m),
+            routes.get(route));
+    batch.add(ts, seconds, status, endpoint, user);
   }
 
-  private static String normaliseMethod(String method, int index) {
-    if (method.isEmpty() || method.length() > 32 || !method.chars().allMatch(Character::isLetter)) {
-      throw ApiException.badData(
-          "item " + index + ": method \"" + clip(method) + "\" is not an HTTP method");
+  /** The number of the current string token in {@code dictionary}. */
+  private static int number(JsonParser p, StringDictionary dictionary) throws IOException {
+    return dictionary.number(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
+
+  /** Number of the normalised form of raw method {@code raw}; checked once per distinct method. */
+  private int normalisedMethod(int raw, int index) {
+    if (raw >= methodOfRaw.length) {
+      methodOfRaw = java.util.Arrays.copyOf(methodOfRaw, Math.max(raw + 1, methodOfRaw.length * 2));
     }
+    if (methodOfRaw[raw] == 0) { // not yet judged; numbers are stored + 1, -1 for invalid
+      String method = rawMethods.get(raw);
+      boolean valid =
+          !method.isEmpty()
+              && method.length() <= 32
+              && method.chars().allMatch(Character::isLetter);
+      methodOfRaw[raw] = valid ? methods.number(normaliseMethod(method)) + 1 : -1;
+    }
+    if (methodOfRaw[raw] < 0) {
+      throw ApiException.badData(
+          "item " + index + ": method \"" + clip(rawMethods.get(raw)) + "\" is not an HTTP method");
+    }
+    return methodOfRaw[raw] - 1;
+  }
+
+  private static String normaliseMethod(String method) {
     String upper = method.toUpperCase(java.util.Locale.ROOT);
     // Like vigil-client and OpenTelemetry: invented methods share one name, bounding endpoints.
     return METHODS.contains(upper) ? upper : "_OTHER";
   }
 
-  private static Long timestamp(JsonParser p, JsonToken v, int index) throws IOException {
+  private static long timestamp(JsonParser p, JsonToken v, int index) throws IOException {
     if (v == JsonToken.VALUE_NUMBER_INT) {
       return p.getLongValue();
     }
@@ -203,18 +297,17 @@ public final class RequestEventParser {
       }
       return (long) Math.floor(d);
     }
-    if (v == JsonToken.VALUE_NULL) {
-      return null;
-    }
     if (v != JsonToken.VALUE_STRING) {
       throw wrongType(index, "timestamp", "an ISO-8601 string or epoch milliseconds", v);
     }
+    long fast =
+        IsoTimestamp.fastEpochMillis(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    if (fast != IsoTimestamp.NOT_HANDLED) {
+      return fast;
+    }
     String s = p.getText().trim();
     try {
-      if (hasZone(s)) {
-        return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-      }
-      return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
+      return IsoTimestamp.epochMillis(s);
     } catch (DateTimeParseException e) {
       throw ApiException.badData(
           "item "
@@ -225,25 +318,26 @@ public final class RequestEventParser {
     }
   }
 
-  private static boolean hasZone(String s) {
-    if (s.endsWith("Z") || s.endsWith("z")) {
-      return true;
-    }
-    int t = s.indexOf('T');
-    return t > 0 && (s.indexOf('+', t) > 0 || s.indexOf('-', t) > 0);
-  }
-
-  private static String string(JsonParser p, JsonToken v, int index, String field)
-      throws IOException {
+  private static void expectString(JsonToken v, int index, String field) {
     if (v != JsonToken.VALUE_STRING) {
       throw wrongType(index, field, "a string", v);
     }
-    return p.getText();
   }
 
-  private static String name(JsonParser p, JsonToken v, int index, String field)
+  /** A name (endpoint, service, instance): checked when first seen in the batch. */
+  private static int name(
+      JsonParser p, JsonToken v, int index, String field, StringDictionary dictionary)
       throws IOException {
-    String s = string(p, v, index, field);
+    expectString(v, index, field);
+    int before = dictionary.size();
+    int n = number(p, dictionary);
+    if (dictionary.size() > before) {
+      checkName(dictionary.get(n), index, field);
+    }
+    return n;
+  }
+
+  private static void checkName(String s, int index, String field) {
     if (s.isBlank()) {
       throw ApiException.badData("item " + index + ": " + field + " must not be empty");
     }
@@ -257,7 +351,6 @@ public final class RequestEventParser {
             "item " + index + ": " + field + " contains a control character");
       }
     }
-    return s;
   }
 
   private static double number(JsonParser p, JsonToken v, int index, String field)
@@ -273,9 +366,10 @@ public final class RequestEventParser {
     if (v != JsonToken.VALUE_NUMBER_INT) {
       throw wrongType(index, field, "a whole number", v);
     }
-    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-        || p.getLongValue() < Integer.MIN_VALUE
-        || p.getLongValue() > Integer.MAX_VALUE) {
+    if (p.getNumberType() != JsonParser.NumberType.INT
+        && (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            || p.getLongValue() < Integer.MIN_VALUE
+            || p.getLongValue() > Integer.MAX_VALUE)) {
       throw ApiException.badData(
           "item " + index + ": " + field + " " + clip(p.getText()) + " is outside 100..599");
     }

@@ -7,7 +7,6 @@ import dev.vigil.server.events.SlowRequestStore;
 import dev.vigil.server.events.UserStatsStore;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.metrics.IngestCounters;
-import dev.vigil.server.series.RequestSeries;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.SampleRejectedException;
 import dev.vigil.tsdb.Storage;
@@ -17,7 +16,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +32,6 @@ public final class RequestIngest {
 
   private final Storage storage;
   private final EventsDb events;
-  private final SlowRequestStore slowRequests;
   private final Pseudonymizer pseudonymizer;
   private final double slowSeconds;
   private final Duration lateWindow;
@@ -56,7 +54,6 @@ public final class RequestIngest {
       java.util.function.LongConsumer slotWritten) {
     this.storage = storage;
     this.events = events;
-    this.slowRequests = new SlowRequestStore(events);
     this.pseudonymizer = pseudonymizer;
     this.slowSeconds = slowThreshold.toNanos() * 1e-9;
     this.lateWindow = lateWindow;
@@ -71,60 +68,92 @@ public final class RequestIngest {
    * @throws ApiException 400 for an invalid batch (nothing stored), 503 if the store failed
    */
   public int ingest(InputStream body) throws IOException {
-    List<RequestEvent> batch;
+    return ingest(body.readAllBytes());
+  }
+
+  /**
+   * Ingests one body, read whole; returns the number of events accepted.
+   *
+   * @throws ApiException 400 for an invalid batch (nothing stored), 503 if the store failed
+   */
+  public int ingest(byte[] body) throws IOException {
+    EventBatch batch;
     try {
-      batch = new RequestEventParser(clock.millis(), lateWindow).parse(body);
+      batch = new RequestEventParser(clock.millis(), lateWindow).parseBatch(body);
     } catch (ApiException e) {
       counters.reject(e.getMessage().contains("late window") ? "too_late" : "bad_data", 1);
       throw e;
     }
-    SlotBatch slots = new SlotBatch();
-    Map<String, String> pseudonyms = new HashMap<>();
-    Map<UserStatsStore.SlotUser, UserStatsStore.Totals> users = UserStatsStore.Totals.newMap();
+    int n = batch.size();
+    EventSlots slots = new EventSlots(batch);
+    // Users by number: pseudonymised once per batch, totals per (user, minute).
+    String[] pseudonyms = new String[batch.userCount()];
+    KeyNumbering userMinutes = new KeyNumbering(Math.max(4, batch.userCount() * 2));
+    long[] counts = new long[16];
+    double[] seconds = new double[16];
+    int[] userOf = new int[16];
+    long[] minuteOf = new long[16];
     List<SlowRequestRecord> slow = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      RequestEvent e = batch.get(i);
-      long slot = RequestSeries.slot(e.timestampMillis());
-      slots.observe(
-          new SlotBatch.SlotKey(e.service(), e.instance(), e.method(), e.route(), slot),
-          e.durationSeconds(),
-          e.statusCode(),
-          i);
-      String user =
-          e.user() == null ? null : pseudonyms.computeIfAbsent(e.user(), pseudonymizer::pseudonym);
-      if (user != null) {
-        users
-            .computeIfAbsent(
-                new UserStatsStore.SlotUser(UserStatsStore.slot(e.timestampMillis()), user),
-                k -> new UserStatsStore.Totals())
-            .add(1, e.durationSeconds());
+    for (int i = 0; i < n; i++) {
+      slots.observe(i);
+      int u = batch.user(i);
+      String user = null;
+      double secs = batch.seconds(i);
+      if (u >= 0) {
+        user = pseudonyms[u];
+        if (user == null) {
+          user = pseudonymizer.pseudonym(batch.userName(u));
+          pseudonyms[u] = user;
+        }
+        long minute = UserStatsStore.slot(batch.timestampMillis(i));
+        int k = userMinutes.number(u, minute);
+        if (k == counts.length) {
+          counts = Arrays.copyOf(counts, k * 2);
+          seconds = Arrays.copyOf(seconds, k * 2);
+          userOf = Arrays.copyOf(userOf, k * 2);
+          minuteOf = Arrays.copyOf(minuteOf, k * 2);
+        }
+        userOf[k] = u;
+        minuteOf[k] = minute;
+        counts[k]++;
+        seconds[k] += secs;
       }
-      if (e.durationSeconds() >= slowSeconds) {
+      if (secs >= slowSeconds) {
+        int e = batch.endpoint(i);
         slow.add(
             new SlowRequestRecord(
-                e.timestampMillis(),
-                e.service(),
-                e.instance(),
-                e.method(),
-                e.route(),
-                e.statusCode(),
-                e.durationSeconds(),
+                batch.timestampMillis(i),
+                batch.service(e),
+                batch.instance(e),
+                batch.method(e),
+                batch.route(e),
+                batch.statusCode(i),
+                secs,
                 user,
                 null,
                 null));
       }
     }
-    int merges = commit(slots, batch.size());
-    counters.events.add(batch.size());
+    Map<UserStatsStore.SlotUser, UserStatsStore.Totals> users = UserStatsStore.Totals.newMap();
+    for (int k = 0; k < userMinutes.size(); k++) {
+      UserStatsStore.Totals totals = new UserStatsStore.Totals();
+      totals.add(counts[k], seconds[k]);
+      users.put(new UserStatsStore.SlotUser(minuteOf[k], pseudonyms[userOf[k]]), totals);
+    }
+    int merges = commit(slots, n);
+    counters.events.add(n);
     counters.samples.add(merges);
+    if (users.isEmpty() && slow.isEmpty()) {
+      return n;
+    }
     try {
+      // One transaction for both: each costs a commit of SQLite's log.
       int stored =
           events.write(
               c -> {
                 UserStatsStore.add(c, users);
-                return 0;
+                return SlowRequestStore.insert(c, slow);
               });
-      stored += slowRequests.insert(slow);
       counters.slowRequests.add(stored);
     } catch (SQLException e) {
       throw new ApiException(
@@ -132,10 +161,10 @@ public final class RequestIngest {
           "internal",
           "request series were stored, but the events database failed: " + e.getMessage());
     }
-    return batch.size();
+    return n;
   }
 
-  private int commit(SlotBatch slots, int items) throws IOException {
+  private int commit(EventSlots slots, int items) throws IOException {
     Appender appender = storage.appender();
     try {
       int merges = slots.writeTo(appender);

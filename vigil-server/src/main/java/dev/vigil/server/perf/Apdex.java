@@ -34,4 +34,28 @@ public final class Apdex {
     }
     return (satisfied + tolerating / 2) / total;
   }
+
+  /** Bucket indexes are within this bound at every schema; results are clamped to it. */
+  private static final int INDEX_LIMIT = 10_000_000;
+
+  /**
+   * The highest bucket index whose upper bound is at most {@code t} (bounds increase with the
+   * index, so exactly the buckets up to it satisfy {@code upper <= t}), clamped to +-10,000,000.
+   */
+  static int lastIndexAtMost(double t, int schema) {
+    if (!(t > 0)) {
+      return -INDEX_LIMIT; // no threshold admits a bucket of positive observations
+    }
+    if (t == Double.POSITIVE_INFINITY) {
+      return INDEX_LIMIT;
+    }
+    int k = Histogram.bucketIndex(t, schema); // lower(k) < t <= upper(k)
+    while (Histogram.upperBound(k, schema) > t) {
+      k--;
+    }
+    while (Histogram.upperBound(k + 1, schema) <= t) {
+      k++;
+    }
+    return Math.max(-INDEX_LIMIT, Math.min(INDEX_LIMIT, k));
+  }
 }

@@ -37,11 +37,76 @@ class HistogramSumTest {
     for (double q : new double[] {0, 0.01, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1}) {
       assertThat(sum.quantile(q)).as("q=" + q).isEqualTo(merged.quantile(q));
     }
-    assertThat(sum.apdex(0.5)).isEqualTo(Apdex.score(merged, 0.5));
+    double[] qs = {1, 0.999, 0.99, 0.95, 0.9, 0.75, 0.5};
+    double[] upper = new double[qs.length];
+    sum.upperQuantiles(qs, upper);
+    for (int j = 0; j < qs.length; j++) {
+      assertThat(upper[j]).as("one pass, q=" + qs[j]).isEqualTo(merged.quantile(qs[j]));
+    }
+    for (double t : new double[] {0.5, 0.1, 0.0123, 1.0 / 3, 2.0, 1e-6, 1e6}) {
+      assertThat(sum.apdex(t)).as("t=" + t).isEqualTo(Apdex.score(merged, t));
+    }
     Histogram h = sum.histogram();
     assertThat(h.zeroCount()).isEqualTo(merged.zeroCount());
     assertThat(h.positiveSpans()).isEqualTo(merged.positiveSpans());
     assertThat(h.positiveCountsInSpanOrder()).isEqualTo(merged.positiveCountsInSpanOrder());
+  }
+
+  @RepeatedTest(10)
+  void denseAndSparseAdditionsIntoAReusedSumMatchTheModel(
+      org.junit.jupiter.api.RepetitionInfo info) {
+    Random r = new Random(100 + info.getCurrentRepetition());
+    HistogramSum sum = new HistogramSum(7);
+    for (int round = 0; round < 3; round++) { // the same sum, reset between rounds
+      sum.reset();
+      Histogram merged = null;
+      for (int i = 0; i < 1 + r.nextInt(20); i++) {
+        Histogram h =
+            random(r, 1 + r.nextInt(40), 0.001 + r.nextDouble() * 3, 0.1 + r.nextDouble(), true);
+        int n = h.positiveBucketCount();
+        double[] c = new double[n + 3];
+        int[] idx = new int[n + 5];
+        for (int j = 0; j < n; j++) {
+          c[j + 3] = h.positiveCount(j);
+          idx[j + 5] = h.positiveIndex(j);
+        }
+        if (i % 2 == 0) {
+          sum.addSparse(idx, 5, c, 3, n);
+        } else if (n > 0) {
+          int first = h.positiveIndex(0);
+          double[] dense = new double[h.positiveIndex(n - 1) - first + 1];
+          for (int j = 0; j < n; j++) {
+            dense[h.positiveIndex(j) - first] = h.positiveCount(j);
+          }
+          sum.addDense(first, dense, 0, dense.length);
+        }
+        sum.addTotals(h.zeroCount(), h.count(), h.sum());
+        merged = merged == null ? h : merged.merge(h);
+      }
+      assertThat(sum.count()).isEqualTo(merged.count());
+      for (double q : new double[] {0.1, 0.5, 0.9, 0.99}) {
+        assertThat(sum.quantile(q)).as("q=" + q).isEqualTo(merged.quantile(q));
+      }
+      assertThat(sum.apdex(0.05)).isEqualTo(Apdex.score(merged, 0.05));
+      assertThat(sum.histogram().positiveSpans()).isEqualTo(merged.positiveSpans());
+    }
+  }
+
+  @Test
+  void apdexBucketRangesFollowTheBounds() {
+    for (int schema : new int[] {0, 3, 7, 8}) {
+      for (int k = -1000; k <= 1000; k += 7) {
+        double bound = Histogram.upperBound(k, schema); // normal numbers at these schemas
+        for (double t : new double[] {bound, Math.nextUp(bound), Math.nextDown(bound)}) {
+          int last = Apdex.lastIndexAtMost(t, schema);
+          assertThat(Histogram.upperBound(last, schema))
+              .as(t + " " + schema)
+              .isLessThanOrEqualTo(t);
+          assertThat(Histogram.upperBound(last + 1, schema)).as(t + " " + schema).isGreaterThan(t);
+        }
+      }
+    }
+    assertThat(Apdex.lastIndexAtMost(0.5, 7)).isEqualTo(-128); // 2^-1 is a bound at schema 7
   }
 
   @Test

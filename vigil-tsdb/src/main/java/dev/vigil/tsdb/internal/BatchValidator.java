@@ -27,11 +27,36 @@ final class BatchValidator {
   static final class Pending {
     final MemSeries series; // null for a series the batch creates
     final boolean histogram;
-    final Map<Long, Object> values = new HashMap<>(); // Double or Histogram, after the batch
+    MemSeries resolved; // the series written to: series, or the one the commit created
+    // The state of each timestamp written (a Double, a Histogram or a Merged chain) after the
+    // batch's writes so far. Most series get one write per batch (ingest pre-aggregates per
+    // series and slot), so the first timestamp is held inline and a map made only for more.
+    private long firstTime;
+    private Object firstState; // null: no write yet
+    private Map<Long, Object> moreStates;
 
     Pending(MemSeries series, boolean histogram) {
       this.series = series;
       this.histogram = histogram;
+    }
+
+    Object state(long t) {
+      if (firstState != null && firstTime == t) {
+        return firstState;
+      }
+      return moreStates == null ? null : moreStates.get(t);
+    }
+
+    void setState(long t, Object state) {
+      if (firstState == null || firstTime == t) {
+        firstTime = t;
+        firstState = state;
+      } else {
+        if (moreStates == null) {
+          moreStates = new HashMap<>();
+        }
+        moreStates.put(t, state);
+      }
     }
   }
 
@@ -51,15 +76,31 @@ final class BatchValidator {
   }
 
   /**
-   * Checks one write as of {@code now} and records its effect.
+   * Checks one write as of {@code now} and records its effect; returns the state of its series.
    *
    * @throws SampleRejectedException if it is not acceptable; nothing is recorded then
    */
-  void check(Op op, long now) {
+  Pending check(Op op, long now) {
+    return check(op, now, null);
+  }
+
+  /**
+   * As {@link #check(Op, long)}, with the series the labels named when the write was buffered
+   * ({@code hint}, or null): the commit, holding {@code head.appendLock}, uses it if the head still
+   * holds it, instead of looking the labels up again (half the lookups, 4% of ingest CPU).
+   */
+  Pending check(Op op, long now, MemSeries hint) {
     Labels labels = op.labels();
     long t = op.timestamp();
-    if (labels.get(Labels.METRIC_NAME) == null) {
-      throw reject(op, Reason.INVALID_LABELS, "has no metric name (label __name__)");
+    Pending pending = touched.get(labels);
+    MemSeries existing = null;
+    if (pending == null) {
+      existing = hint != null && !hint.removed ? hint : head.get(labels);
+      // Labels of a stored series, or of an earlier accepted write, were checked then (a refused
+      // write leaves no state); looking the name up for every write cost 5% of ingest CPU.
+      if (existing == null && labels.get(Labels.METRIC_NAME) == null) {
+        throw reject(op, Reason.INVALID_LABELS, "has no metric name (label __name__)");
+      }
     }
     long min = head.minValidTime(now);
     if (t < min) {
@@ -78,10 +119,9 @@ final class BatchValidator {
           Reason.OUT_OF_BOUNDS,
           "is more than 10m in the future: the newest timestamp accepted now is " + time(max));
     }
-    Pending pending = touched.get(labels);
     boolean create = false;
     if (pending == null) {
-      MemSeries series = head.get(labels);
+      MemSeries series = existing;
       if (series == null) {
         int limit = head.options.maxSeries();
         if (head.seriesCount() + newSeries >= limit) {
@@ -110,7 +150,7 @@ final class BatchValidator {
               + ", which the series has already compressed (the clock went back?)");
     }
     Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
-    Object recorded = pending.values.get(t);
+    Object recorded = pending.state(t);
     if (op.isMerge()) {
       // Merges cannot conflict; their result is only worked out if a later add needs it.
       next = new Merged(recorded, op);
@@ -136,7 +176,8 @@ final class BatchValidator {
     } else {
       touched.putIfAbsent(labels, pending);
     }
-    pending.values.put(t, next);
+    pending.setState(t, next);
+    return pending;
   }
 
   /** Merges recorded at one timestamp: the earlier state (null: the stored value) plus one op. */

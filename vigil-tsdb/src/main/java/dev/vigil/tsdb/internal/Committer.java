@@ -3,7 +3,6 @@ package dev.vigil.tsdb.internal;
 import dev.vigil.model.Labels;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +14,8 @@ import java.util.Map;
  * batch is either wholly in the log and the head, or in neither. The log write happens before the
  * head changes: if it fails, the series the batch created are removed again and nothing is visible.
  * Samples become visible when applied, just before the fsync (as in Prometheus); commit returns
- * only after it. Allocation per batch: the series it creates and the validator's map.
+ * only after it. Allocation per batch: the series it creates, the validator's map and one state per
+ * series touched.
  */
 final class Committer {
   private static final int SERIES_PER_RECORD = 1000;
@@ -41,8 +41,12 @@ final class Committer {
     return closed;
   }
 
-  /** Commits {@code ops} all or nothing; see {@link dev.vigil.tsdb.Appender#commit()}. */
-  void commit(List<Op> ops) throws IOException {
+  /**
+   * Commits {@code ops} all or nothing; see {@link dev.vigil.tsdb.Appender#commit()}. {@code hints}
+   * (or null) are the series each op's labels named when it was buffered, which spare looking up
+   * again the series that still exist.
+   */
+  void commit(List<Op> ops, List<MemSeries> hints) throws IOException {
     long position;
     head.appendLock.lock();
     try {
@@ -51,21 +55,22 @@ final class Committer {
       }
       validator.reset();
       long now = head.now();
-      for (Op op : ops) {
-        validator.check(op, now);
+      BatchValidator.Pending[] pending = new BatchValidator.Pending[ops.size()];
+      for (int k = 0; k < pending.length; k++) {
+        pending[k] = validator.check(ops.get(k), now, hints == null ? null : hints.get(k));
       }
       Map<Labels, BatchValidator.Pending> touched = validator.touched();
       List<MemSeries> created = new ArrayList<>();
-      Map<Labels, MemSeries> resolved = new HashMap<>(touched.size() * 2);
       for (Map.Entry<Labels, BatchValidator.Pending> e : touched.entrySet()) {
-        MemSeries series = e.getValue().series;
+        BatchValidator.Pending p = e.getValue();
+        MemSeries series = p.series;
         if (series == null) {
-          series = head.createSeries(e.getKey(), e.getValue().histogram);
+          series = head.createSeries(e.getKey(), p.histogram);
           created.add(series);
         }
-        resolved.put(e.getKey(), series);
+        p.resolved = series;
       }
-      encode(ops, created, resolved);
+      encode(ops, pending, created);
       try {
         position = wal.write(encoder.contents());
       } catch (IOException | RuntimeException e) {
@@ -74,8 +79,9 @@ final class Committer {
         }
         throw e;
       }
-      for (Op op : ops) {
-        MemSeries series = resolved.get(op.labels());
+      for (int k = 0; k < pending.length; k++) {
+        Op op = ops.get(k);
+        MemSeries series = pending[k].resolved;
         boolean applied =
             op.isMerge()
                 ? series.merge(op.timestamp(), op.value(), op.histogram())
@@ -90,7 +96,7 @@ final class Committer {
     wal.awaitDurable(position);
   }
 
-  private void encode(List<Op> ops, List<MemSeries> created, Map<Labels, MemSeries> resolved) {
+  private void encode(List<Op> ops, BatchValidator.Pending[] pending, List<MemSeries> created) {
     encoder.reset();
     int lastRecord = -1;
     MemSeries[] fresh = created.toArray(new MemSeries[0]);
@@ -117,7 +123,7 @@ final class Committer {
             encoder,
             type,
             base,
-            resolved.get(op.labels()).id,
+            pending[k].resolved.id,
             op.timestamp(),
             op.value(),
             op.histogram());

@@ -84,6 +84,7 @@ final class Head {
   /** Removes a series; {@link #appendLock} must be held. */
   void removeSeries(MemSeries series) {
     assert appendLock.isHeldByCurrentThread();
+    series.removed = true;
     if (byLabels.remove(series.labels, series)) {
       byId.remove(series.id);
       postings.remove(series.id, series.labels);

@@ -14,6 +14,7 @@ final class HeadAppender implements Appender {
   private final Committer committer;
   private final BatchValidator validator;
   private List<Op> ops = new ArrayList<>();
+  private List<MemSeries> seriesAtBuffer = new ArrayList<>(); // per op: the series then, or null
 
   HeadAppender(Head head, Committer committer) {
     this.head = head;
@@ -48,8 +49,9 @@ final class HeadAppender implements Appender {
     if (committer.isClosed()) {
       throw new IllegalStateException("storage is closed");
     }
-    validator.check(op, head.now());
+    BatchValidator.Pending pending = validator.check(op, head.now());
     ops.add(op);
+    seriesAtBuffer.add(pending.series);
   }
 
   @Override
@@ -58,13 +60,15 @@ final class HeadAppender implements Appender {
       return;
     }
     List<Op> batch = ops;
+    List<MemSeries> hints = seriesAtBuffer;
     rollback();
-    committer.commit(batch);
+    committer.commit(batch, hints);
   }
 
   @Override
   public void rollback() {
     ops = new ArrayList<>();
+    seriesAtBuffer = new ArrayList<>();
     validator.reset();
   }
 }

@@ -23,6 +23,13 @@ final class MemSeries {
   final long id;
   final Labels labels;
   final boolean histogram;
+
+  /**
+   * Whether the head no longer holds this series; guarded by {@code head.appendLock}, so that a
+   * commit holding it can trust a reference found earlier instead of looking the labels up again.
+   */
+  boolean removed;
+
   private final long labelsBytes;
 
   private final List<Chunk> sealed = new ArrayList<>();
@@ -93,7 +100,7 @@ final class MemSeries {
     if (i < 0) {
       tail.insert(-i - 1, timestamp, delta, h);
     } else if (histogram) {
-      tail.set(i, 0, tail.histogram(i).merge(h));
+      tail.mergeHistogram(i, h); // in place: see SampleTail
     } else {
       tail.set(i, tail.value(i) + delta, null);
     }

@@ -1,6 +1,7 @@
 package dev.vigil.tsdb.internal;
 
 import dev.vigil.model.Histogram;
+import dev.vigil.model.HistogramAccumulator;
 import java.util.Arrays;
 
 /**
@@ -11,19 +12,34 @@ import java.util.Arrays;
  * the common case and a short shift otherwise (one hour of 10-second slots is 360 entries); lookups
  * are binary searches; and a float sample costs 16 bytes instead of about 72 for a TreeMap entry
  * with a boxed key and value (40 + 16 + 16 bytes by object layout with compressed oops).
+ *
+ * <p>Histogram samples being merged into are held in mutable form: the {@value #HOT_SLOTS} most
+ * recently merged samples of the tail each have a {@link HistogramAccumulator}, which adds a delta
+ * in place instead of copying the whole sample ({@link Histogram#merge} allocates the sum afresh).
+ * An ingest slot receives a delta per batch and endpoint, so without this the commit spent most of
+ * its time copying slot histograms of hundreds of buckets. {@link #histogram} turns an accumulator
+ * back into an immutable histogram on demand (cached until the next merge); more than {@value
+ * #HOT_SLOTS} slots being merged at once (late data) evicts the oldest accumulator.
  */
 final class SampleTail {
+  /** Samples kept mutable at once: the current slot and the one before, for data straddling. */
+  static final int HOT_SLOTS = 2;
+
   private final boolean histogram;
   private long[] timestamps = new long[4];
   private double[] values; // floats only
-  private Histogram[] histograms; // histograms only
+  private Histogram[] histograms; // histograms only; stale where an accumulator is dirty
+  private HistogramAccumulator[] accumulators; // histograms only; at most HOT_SLOTS non-null
   private int size;
-  private long histogramBytes; // estimate for the histograms held
+  private int hot; // non-null accumulators
+  private long histogramBytes; // estimate for the histograms[] entries held
+  private long hotBytes; // estimate for the accumulators held
 
   SampleTail(boolean histogram) {
     this.histogram = histogram;
     if (histogram) {
       histograms = new Histogram[4];
+      accumulators = new HistogramAccumulator[4];
     } else {
       values = new double[4];
     }
@@ -41,8 +57,55 @@ final class SampleTail {
     return values[i];
   }
 
+  /** The histogram at index {@code i}, made immutable (and cached) if it is being merged into. */
   Histogram histogram(int i) {
+    HistogramAccumulator a = accumulators[i];
+    if (a != null) {
+      Histogram h = a.toHistogram();
+      if (h != histograms[i]) {
+        histogramBytes += estimatedBytes(h) - estimatedBytes(histograms[i]);
+        histograms[i] = h;
+      }
+    }
     return histograms[i];
+  }
+
+  /** Adds {@code delta} into the histogram at index {@code i}, as {@code Histogram.merge} would. */
+  void mergeHistogram(int i, Histogram delta) {
+    HistogramAccumulator a = accumulators[i];
+    if (a == null) {
+      if (hot == HOT_SLOTS) {
+        evictOldestHot(i);
+      }
+      a = new HistogramAccumulator(histograms[i]);
+      accumulators[i] = a;
+      hot++;
+      hotBytes += estimatedBytes(a);
+    }
+    long before = estimatedBytes(a);
+    a.add(delta);
+    hotBytes += estimatedBytes(a) - before;
+  }
+
+  /** Freezes the accumulator of the oldest hot sample other than {@code keep}. */
+  private void evictOldestHot(int keep) {
+    for (int j = 0; j < size; j++) {
+      if (j != keep && accumulators[j] != null) {
+        histogram(j);
+        dropAccumulator(j);
+        return;
+      }
+    }
+    throw new AssertionError("no hot sample to evict among " + size);
+  }
+
+  private void dropAccumulator(int i) {
+    HistogramAccumulator a = accumulators[i];
+    if (a != null) {
+      hotBytes -= estimatedBytes(a);
+      hot--;
+      accumulators[i] = null;
+    }
   }
 
   /** Index of {@code timestamp}, or {@code -(insertion point) - 1} as in Arrays.binarySearch. */
@@ -60,6 +123,7 @@ final class SampleTail {
       timestamps = Arrays.copyOf(timestamps, capacity);
       if (histogram) {
         histograms = Arrays.copyOf(histograms, capacity);
+        accumulators = Arrays.copyOf(accumulators, capacity);
       } else {
         values = Arrays.copyOf(values, capacity);
       }
@@ -68,7 +132,9 @@ final class SampleTail {
     timestamps[at] = timestamp;
     if (histogram) {
       System.arraycopy(histograms, at, histograms, at + 1, size - at);
+      System.arraycopy(accumulators, at, accumulators, at + 1, size - at);
       histograms[at] = h;
+      accumulators[at] = null;
       histogramBytes += estimatedBytes(h);
     } else {
       System.arraycopy(values, at, values, at + 1, size - at);
@@ -80,6 +146,7 @@ final class SampleTail {
   /** Replaces the value at index {@code i}. */
   void set(int i, double value, Histogram h) {
     if (histogram) {
+      dropAccumulator(i);
       histogramBytes += estimatedBytes(h) - estimatedBytes(histograms[i]);
       histograms[i] = h;
     } else {
@@ -95,9 +162,12 @@ final class SampleTail {
     if (histogram) {
       for (int i = 0; i < count; i++) {
         histogramBytes -= estimatedBytes(histograms[i]);
+        dropAccumulator(i);
       }
       System.arraycopy(histograms, count, histograms, 0, size - count);
       Arrays.fill(histograms, size - count, size, null);
+      System.arraycopy(accumulators, count, accumulators, 0, size - count);
+      Arrays.fill(accumulators, size - count, size, null);
     } else {
       System.arraycopy(values, count, values, 0, size - count);
     }
@@ -126,12 +196,22 @@ final class SampleTail {
 
   /** Copies the histograms of samples [from, to); histograms are immutable, so shared. */
   Histogram[] copyHistograms(int from, int to) {
+    if (hot > 0) {
+      for (int i = from; i < to; i++) {
+        histogram(i); // brings histograms[i] up to date where it is being merged into
+      }
+    }
     return Arrays.copyOfRange(histograms, from, to);
   }
 
-  /** Estimated heap bytes of the arrays and the histograms held. */
+  /** Estimated heap bytes of the arrays, the histograms and the accumulators held. */
   long estimatedBytes() {
-    return 48 + 16L * timestamps.length + histogramBytes;
+    return 48 + 16L * timestamps.length + histogramBytes + hotBytes;
+  }
+
+  /** Estimated heap bytes of an accumulator: object, arrays at capacity, cached histogram. */
+  private static long estimatedBytes(HistogramAccumulator a) {
+    return 160 + 12L * a.bucketCapacity();
   }
 
   /** Estimated heap bytes of one histogram: object, two pairs of arrays, headers. */
@@ -143,6 +223,7 @@ final class SampleTail {
     timestamps = Arrays.copyOf(timestamps, capacity);
     if (histogram) {
       histograms = Arrays.copyOf(histograms, capacity);
+      accumulators = Arrays.copyOf(accumulators, capacity);
     } else {
       values = Arrays.copyOf(values, capacity);
     }
