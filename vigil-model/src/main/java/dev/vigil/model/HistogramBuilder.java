@@ -168,4 +168,115 @@ public final class HistogramBuilder {
   private static double[] trim(double[] a, int n) {
     return n == a.length ? a : Arrays.copyOf(a, n);
   }
+
+  /** {@link Histogram#ofSortedBuckets}, next to the builder whose result it must equal. */
+  static Histogram ofSortedBuckets(
+      int schema,
+      double zeroThreshold,
+      double zeroCount,
+      double sum,
+      int[] positiveIndexes,
+      double[] positiveCounts,
+      int[] negativeIndexes,
+      double[] negativeCounts) {
+    BucketMath.checkSchema(schema);
+    if (!(zeroThreshold >= 0 && zeroThreshold < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("invalid zero threshold: " + zeroThreshold);
+    }
+    if (!(zeroCount >= 0 && zeroCount < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("invalid zero count: " + zeroCount);
+    }
+    double threshold = zeroThreshold + 0.0; // as the builder: -0.0 becomes 0.0 for equals()
+    checkSorted(positiveIndexes, positiveCounts, "positive");
+    checkSorted(negativeIndexes, negativeCounts, "negative");
+    // The builder's order of additions, so that the doubles agree bit for bit.
+    int positiveFrom = foldedPrefix(positiveIndexes, schema, threshold);
+    int negativeFrom = foldedPrefix(negativeIndexes, schema, threshold);
+    double zeros =
+        (zeroCount + 0.0)
+            + folded(positiveCounts, positiveFrom)
+            + folded(negativeCounts, negativeFrom);
+    int[] pi = nonZeroIndexes(positiveIndexes, positiveCounts, positiveFrom);
+    double[] pc = nonZeroCounts(positiveCounts, positiveFrom, pi.length);
+    int[] ni = nonZeroIndexes(negativeIndexes, negativeCounts, negativeFrom);
+    double[] nc = nonZeroCounts(negativeCounts, negativeFrom, ni.length);
+    double total = zeros + 0.0; // the builder adds its NaN observations (none) here
+    for (double c : pc) {
+      total += c;
+    }
+    for (double c : nc) {
+      total += c;
+    }
+    return new Histogram(schema, threshold, zeros, total, sum, pi, pc, ni, nc);
+  }
+
+  private static void checkSorted(int[] indexes, double[] counts, String side) {
+    if (indexes.length != counts.length) {
+      throw new IllegalArgumentException(
+          side
+              + " indexes and counts differ in length: "
+              + indexes.length
+              + " and "
+              + counts.length);
+    }
+    for (int i = 0; i < indexes.length; i++) {
+      if (i > 0 && indexes[i] <= indexes[i - 1]) {
+        throw new IllegalArgumentException(
+            side
+                + " indexes not strictly ascending at "
+                + i
+                + ": "
+                + indexes[i - 1]
+                + ", "
+                + indexes[i]);
+      }
+      if (!(counts[i] >= 0 && counts[i] < Double.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException(
+            "invalid count of " + side + " bucket " + indexes[i] + ": " + counts[i]);
+      }
+    }
+  }
+
+  /** Number of leading buckets whose upper bound is at or below the zero threshold. */
+  private static int foldedPrefix(int[] indexes, int schema, double threshold) {
+    int n = 0;
+    while (n < indexes.length && BucketMath.upperBound(indexes[n], schema) <= threshold) {
+      n++;
+    }
+    return n;
+  }
+
+  private static double folded(double[] counts, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += counts[i] + 0.0;
+    }
+    return sum;
+  }
+
+  private static int[] nonZeroIndexes(int[] indexes, double[] counts, int from) {
+    int n = 0;
+    for (int i = from; i < indexes.length; i++) {
+      if (counts[i] != 0) {
+        n++;
+      }
+    }
+    int[] out = new int[n];
+    for (int i = from, k = 0; i < indexes.length; i++) {
+      if (counts[i] != 0) {
+        out[k++] = indexes[i];
+      }
+    }
+    return out;
+  }
+
+  private static double[] nonZeroCounts(double[] counts, int from, int n) {
+    double[] out = new double[n];
+    for (int i = from, k = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        out[k++] = counts[i] + 0.0;
+      }
+    }
+    return out;
+  }
 }

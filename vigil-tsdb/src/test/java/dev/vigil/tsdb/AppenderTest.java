@@ -249,6 +249,23 @@ class AppenderTest {
     assertThat(readAll(tsdb)).isEmpty();
   }
 
+  /** A batch of merges into existing series is checked again at commit, against the head then. */
+  @Test
+  void mergesIntoExistingSeriesAreCheckedAgainAtCommit() throws IOException {
+    commit(a -> a.mergeFloat(CPU, T0, 1), a -> a.mergeHistogram(LATENCY, T0, histogram(0.1)));
+    Appender late = tsdb.appender();
+    late.mergeHistogram(LATENCY, T0, histogram(0.2));
+    late.mergeFloat(CPU, T0, 1);
+    clock.advance(Duration.ofMinutes(61)); // T0 leaves the window before the commit
+
+    SampleRejectedException e = rejection(late::commit);
+    assertThat(e.reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(e.labels()).isEqualTo(LATENCY);
+    var all = readAll(tsdb);
+    assertThat(all.get(CPU)).containsExactly(Sample.of(T0, 1));
+    assertThat(all.get(LATENCY)).containsExactly(Sample.of(T0, histogram(0.1)));
+  }
+
   @Test
   void samplesThatLeftTheWindowAreNoLongerMutable() throws IOException {
     commit(a -> a.mergeFloat(CPU, T0, 1));

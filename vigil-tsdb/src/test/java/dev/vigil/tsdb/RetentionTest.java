@@ -103,4 +103,23 @@ class RetentionTest {
           .containsExactly(Sample.of(clock.millis(), TestData.histogram(1)));
     }
   }
+
+  /** A merge buffered while its series existed, committed after retention removed it. */
+  @Test
+  void aMergeIntoASeriesRemovedBeforeItsCommitRecreatesTheSeries() throws IOException {
+    try (Tsdb tsdb = Tsdb.open(options())) {
+      Appender a = tsdb.appender();
+      a.mergeFloat(STOPPED, T0, 1);
+      a.commit();
+      clock.advance(Duration.ofHours(7));
+      a.mergeFloat(STOPPED, clock.millis(), 2); // buffered against the old series
+      tsdb.maintain(); // retention removes the old series
+      assertThat(tsdb.stats().series()).isZero();
+      a.commit();
+      assertThat(readAll(tsdb).get(STOPPED)).containsExactly(Sample.of(clock.millis(), 2));
+    }
+    try (Tsdb reopened = Tsdb.open(options())) {
+      assertThat(readAll(reopened).get(STOPPED)).containsExactly(Sample.of(clock.millis(), 2));
+    }
+  }
 }

@@ -18,6 +18,12 @@ final class EndpointTable {
   private final KeyNumbering numbers = new KeyNumbering(256);
   private final List<String[]> names = new ArrayList<>(); // service, instance, method, route
   private Labels[][] labels = new Labels[64][];
+  // By route and method (route number * 8 + method number mod 8): the (service, instance, method)
+  // numbers packed + 1 and the endpoint they last made. A route and method mostly come with the
+  // same service and instance, so this answers most events with two array reads instead of two
+  // hash lookups.
+  private long[] lastKeyOfRoute = new long[64];
+  private int[] lastEndpointOfRoute = new int[64];
 
   /** Number of endpoints. */
   int size() {
@@ -37,11 +43,27 @@ final class EndpointTable {
       String instance,
       String method,
       String route) {
+    boolean cacheable =
+        routeNumber < (1 << 16) && (serviceNumber | instanceNumber | methodNumber) < (1 << 20);
+    long key = (((long) serviceNumber << 40) | ((long) instanceNumber << 20) | methodNumber) + 1;
+    int c = (routeNumber << 3) | (methodNumber & 7);
+    if (cacheable && c < lastKeyOfRoute.length && lastKeyOfRoute[c] == key) {
+      return lastEndpointOfRoute[c];
+    }
     int si = serviceInstances.number(serviceNumber, instanceNumber);
     int before = numbers.size();
     int e = numbers.number(si, ((long) methodNumber << 32) | (routeNumber & 0xFFFFFFFFL));
     if (numbers.size() > before) {
       names.add(new String[] {service, instance, method, route});
+    }
+    if (cacheable) {
+      if (c >= lastKeyOfRoute.length) {
+        int capacity = Math.max(c + 1, lastKeyOfRoute.length * 2);
+        lastKeyOfRoute = Arrays.copyOf(lastKeyOfRoute, capacity);
+        lastEndpointOfRoute = Arrays.copyOf(lastEndpointOfRoute, capacity);
+      }
+      lastKeyOfRoute[c] = key;
+      lastEndpointOfRoute[c] = e;
     }
     return e;
   }

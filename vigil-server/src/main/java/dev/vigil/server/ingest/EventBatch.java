@@ -12,18 +12,27 @@ import java.util.List;
  */
 final class EventBatch {
   private int size;
-  private long[] timestamps = new long[64];
-  private double[] seconds = new double[64];
-  private int[] statusCodes = new int[64];
-  private int[] endpoints = new int[64];
-  private int[] users = new int[64];
+  private long[] timestamps;
+  private double[] seconds;
+  private int[] statusCodes;
+  private int[] endpoints;
+  private int[] users;
 
   private final EndpointTable endpointTable;
   private final List<String> userNames = new ArrayList<>();
 
-  /** An empty batch numbering its endpoints in {@code endpoints}. */
-  EventBatch(EndpointTable endpoints) {
+  /**
+   * An empty batch numbering its endpoints in {@code endpoints}, with room for {@code expected}
+   * events (it grows past them).
+   */
+  EventBatch(EndpointTable endpoints, int expected) {
     this.endpointTable = endpoints;
+    int capacity = Math.max(16, Math.min(expected, 1 << 20));
+    this.timestamps = new long[capacity];
+    this.seconds = new double[capacity];
+    this.statusCodes = new int[capacity];
+    this.endpoints = new int[capacity];
+    this.users = new int[capacity];
   }
 
   /** Number of events. */

@@ -28,13 +28,19 @@ final class EventSlots {
 
   private final EventBatch events;
   private final KeyNumbering numbering;
+  // Two ways per endpoint (mod 256): the (endpoint, slot) pairs last seen and their aggregates. A
+  // batch's events fall in one or two slots, so this answers most lookups without hashing.
+  private final int[] recentEndpoints = new int[512];
+  private final long[] recentSlots = new long[512];
+  private final int[] recentAggregates = new int[512];
   private int size;
-  private int[] endpoints = new int[64];
-  private long[] slots = new long[64];
-  private int[] firstItems = new int[64];
-  private double[] sums = new double[64];
-  private double[] zeroCounts = new double[64];
-  private long[] statusCounts = new long[64 * CLASSES];
+  // Room for 256 (endpoint, slot) pairs, which a batch of 1,000 events rarely exceeds.
+  private int[] endpoints = new int[256];
+  private long[] slots = new long[256];
+  private int[] firstItems = new int[256];
+  private double[] sums = new double[256];
+  private double[] zeroCounts = new double[256];
+  private long[] statusCounts = new long[256 * CLASSES];
   private long[] buckets; // (aggregate << 32) | (bucket index with its sign bit flipped)
   private int bucketCount;
   private long requests;
@@ -42,7 +48,7 @@ final class EventSlots {
   /** An empty aggregation of the events of {@code events}. */
   EventSlots(EventBatch events) {
     this.events = events;
-    this.numbering = new KeyNumbering(Math.min(1024, events.endpointCount() * 2));
+    this.numbering = new KeyNumbering(256);
     this.buckets = new long[Math.max(16, events.size())];
   }
 
@@ -50,9 +56,24 @@ final class EventSlots {
   void observe(int item) {
     int endpoint = events.endpoint(item);
     long slot = RequestSeries.slot(events.timestampMillis(item));
-    int a = numbering.number(endpoint, slot);
-    if (a == size) {
-      add(endpoint, slot, item);
+    int r = (endpoint & 255) << 1;
+    int a;
+    if (recentEndpoints[r] == endpoint + 1 && recentSlots[r] == slot) {
+      a = recentAggregates[r];
+    } else if (recentEndpoints[r + 1] == endpoint + 1 && recentSlots[r + 1] == slot) {
+      a = recentAggregates[r + 1];
+    } else {
+      a = numbering.number(endpoint, slot);
+      if (a == size) {
+        add(endpoint, slot, item);
+      }
+      // The newer pair takes the first way, the older moves to the second.
+      recentEndpoints[r + 1] = recentEndpoints[r];
+      recentSlots[r + 1] = recentSlots[r];
+      recentAggregates[r + 1] = recentAggregates[r];
+      recentEndpoints[r] = endpoint + 1;
+      recentSlots[r] = slot;
+      recentAggregates[r] = a;
     }
     double seconds = events.seconds(item);
     // As HistogramBuilder.observe with zero threshold 0: positive values into their bucket, zero

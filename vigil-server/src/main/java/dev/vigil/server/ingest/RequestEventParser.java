@@ -103,7 +103,7 @@ public final class RequestEventParser {
 
   private EventBatch parse(JsonParser p) throws IOException {
     try {
-      EventBatch batch = new EventBatch(new EndpointTable());
+      EventBatch batch = new EventBatch(new EndpointTable(), 64);
       JsonToken first = p.nextToken();
       if (first == JsonToken.START_OBJECT) {
         item(p, 0, batch);

@@ -25,33 +25,7 @@ final class RequestEventScanner {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-  /** 10^k for k up to 22, all exact in a double. */
-  private static final double[] POWERS_OF_TEN = new double[23];
-
-  static {
-    double p = 1;
-    for (int k = 0; k < POWERS_OF_TEN.length; k++) {
-      POWERS_OF_TEN[k] = p;
-      p *= 10;
-    }
-  }
-
-  /** Thrown to give up; carries no stack trace (it is flow control, not an error). */
-  private static final class GiveUp extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    GiveUp() {
-      super(null, null, false, false);
-    }
-  }
-
-  private static final GiveUp GIVE_UP = new GiveUp();
-
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final JsonCursor.GiveUp GIVE_UP = JsonCursor.GIVE_UP;
 
   // Field names, as bytes, for comparing in place.
   private static final byte[] TIMESTAMP = ascii("timestamp");
@@ -77,9 +51,7 @@ final class RequestEventScanner {
   private final AsciiDictionary methods = names.methods;
   private final char[] scratch = new char[40];
 
-  private byte[] b;
-  private int pos;
-  private int end;
+  private final JsonCursor in = new JsonCursor();
 
   // The fields of the item being read; the value -1 (or false) means absent.
   private boolean hasTimestamp;
@@ -102,35 +74,32 @@ final class RequestEventScanner {
 
   /** The batch in {@code body}, or null if the Jackson path must read it. */
   EventBatch scan(byte[] body) {
-    b = body;
-    pos = 0;
-    end = body.length;
+    in.reset(body);
     try {
-      EventBatch batch = new EventBatch(names.endpoints);
-      skipWhitespace();
-      if (peek() == '{') {
+      // An event of the usual shape takes 150 to 250 bytes: room for all without growing.
+      EventBatch batch = new EventBatch(names.endpoints, body.length / 128 + 1);
+      in.skipWhitespace();
+      if (in.peek() == '{') {
         item(batch);
-      } else if (peek() == '[') {
-        pos++;
-        skipWhitespace();
+      } else if (in.accept('[')) {
         do {
-          skipWhitespace();
+          in.skipWhitespace();
           item(batch);
-          skipWhitespace();
-        } while (accept(','));
-        expect(']');
+          in.skipWhitespace();
+        } while (in.accept(','));
+        in.expect(']');
       } else {
         return null;
       }
-      skipWhitespace();
-      return pos == end ? batch : null;
-    } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
+      in.skipWhitespace();
+      return in.pos == in.end ? batch : null;
+    } catch (JsonCursor.GiveUp | ArrayIndexOutOfBoundsException e) {
       return null; // reading past the end is a truncated body: Jackson words it
     }
   }
 
   private void item(EventBatch batch) {
-    expect('{');
+    in.expect('{');
     hasTimestamp = false;
     route = -1;
     method = -1;
@@ -139,14 +108,14 @@ final class RequestEventScanner {
     user = -1;
     service = names.defaultService;
     instance = names.defaultInstance;
-    skipWhitespace();
-    if (!accept('}')) {
+    in.skipWhitespace();
+    if (!in.accept('}')) {
       do {
-        skipWhitespace();
+        in.skipWhitespace();
         member();
-        skipWhitespace();
-      } while (accept(','));
-      expect('}');
+        in.skipWhitespace();
+      } while (in.accept(','));
+      in.expect('}');
     }
     if (route < 0 || method < 0 || !hasSeconds || status < 0) {
       throw GIVE_UP;
@@ -181,33 +150,33 @@ final class RequestEventScanner {
 
   /** One {@code "name": value} member. */
   private void member() {
-    expect('"');
-    int nameStart = pos;
+    in.expect('"');
+    int nameStart = in.pos;
     byte[] known = knownName();
-    int length = known != null ? known.length : stringEnd() - nameStart;
-    skipWhitespace();
-    expect(':');
-    skipWhitespace();
+    int length = known != null ? known.length : in.stringEnd() - nameStart;
+    in.skipWhitespace();
+    in.expect(':');
+    in.skipWhitespace();
     if (known == ENDPOINT) {
       route = name(routes, names.routeChecked = grow(names.routeChecked, routes.size() + 1));
     } else if (known == METHOD) {
       method = string(rawMethods);
     } else if (known == RESPONSE_TIME) {
-      seconds = decimal();
+      seconds = in.decimal();
       hasSeconds = true;
     } else if (known == STATUS_CODE) {
-      status = statusCode();
+      status = (int) in.integer(4); // a float is a type error the Jackson path words
     } else if (known == TIMESTAMP) {
       timestamp();
     } else if (known == USER_EMAIL || known == USER) {
-      if (acceptLiteral("null")) {
+      if (in.acceptLiteral("null")) {
         return; // an explicit null leaves the user as it was, as in the Jackson path
       }
-      expect('"');
-      int start = pos;
-      int stop = stringEnd();
+      in.expect('"');
+      int start = in.pos;
+      int stop = in.stringEnd();
       if (stop > start) {
-        user = users.number(b, start, stop - start);
+        user = users.number(in.b, start, stop - start);
       }
     } else if (known == SERVICE) {
       service =
@@ -217,7 +186,7 @@ final class RequestEventScanner {
           name(
               instances, names.instanceChecked = grow(names.instanceChecked, instances.size() + 1));
     } else if (length <= 1000) { // longer names meet Jackson's name length limit: let it judge
-      skipScalar();
+      in.skipScalar();
     } else {
       throw GIVE_UP;
     }
@@ -229,6 +198,8 @@ final class RequestEventScanner {
    * without moving.
    */
   private byte[] knownName() {
+    byte[] b = in.b;
+    int pos = in.pos;
     byte[] candidate =
         switch (b[pos]) {
           case 't' -> TIMESTAMP;
@@ -241,28 +212,27 @@ final class RequestEventScanner {
           default -> null;
         };
     int n = candidate == null ? 0 : candidate.length;
-    if (n == 0 || pos + n >= end || b[pos + n] != '"' || !is(pos, n, candidate)) {
+    if (n == 0 || pos + n >= in.end || b[pos + n] != '"' || !in.regionIs(pos, n, candidate)) {
       return null;
     }
-    pos += n + 1;
+    in.pos = pos + n + 1;
     return candidate;
   }
 
   private void timestamp() {
-    if (acceptLiteral("null")) {
+    if (in.acceptLiteral("null")) {
       hasTimestamp = false;
       return;
     }
-    if (peek() == '"') {
-      pos++;
-      int start = pos;
-      int stop = stringEnd();
+    if (in.accept('"')) {
+      int start = in.pos;
+      int stop = in.stringEnd();
       int length = stop - start;
       if (length > scratch.length) {
         throw GIVE_UP;
       }
       for (int i = 0; i < length; i++) {
-        scratch[i] = (char) b[start + i];
+        scratch[i] = (char) in.b[start + i];
       }
       long t = IsoTimestamp.fastEpochMillis(scratch, 0, length);
       if (t == IsoTimestamp.NOT_HANDLED) {
@@ -273,89 +243,17 @@ final class RequestEventScanner {
       return;
     }
     // Epoch milliseconds: a plain non-negative integer of up to 18 digits.
-    int start = pos;
-    long value = 0;
-    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-      value = value * 10 + (b[pos] - '0');
-      pos++;
-    }
-    int digits = pos - start;
-    if (digits == 0 || digits > 18 || (digits > 1 && b[start] == '0') || numberGoesOn()) {
-      throw GIVE_UP;
-    }
+    long value = in.integer(18);
     timestamp = value;
     hasTimestamp = true;
   }
 
-  /** A non-negative JSON number of up to 15 significant digits without exponent, exactly. */
-  private double decimal() {
-    int start = pos;
-    long mantissa = 0;
-    int significant = 0;
-    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-      mantissa = mantissa * 10 + (b[pos] - '0');
-      if (mantissa != 0 && ++significant > 15) {
-        throw GIVE_UP; // stops before the mantissa could overflow
-      }
-      pos++;
-    }
-    int intDigits = pos - start;
-    if (intDigits == 0 || (intDigits > 1 && b[start] == '0')) {
-      throw GIVE_UP;
-    }
-    int fraction = 0;
-    if (pos < end && b[pos] == '.') {
-      pos++;
-      int fractionStart = pos;
-      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-        mantissa = mantissa * 10 + (b[pos] - '0');
-        if (mantissa != 0 && ++significant > 15) {
-          throw GIVE_UP; // stops before the mantissa could overflow
-        }
-        pos++;
-      }
-      fraction = pos - fractionStart;
-      if (fraction == 0) {
-        throw GIVE_UP;
-      }
-    }
-    if (fraction >= POWERS_OF_TEN.length || numberGoesOn()) {
-      throw GIVE_UP;
-    }
-    // Both operands are exact doubles (mantissa < 10^15 < 2^53, 10^k for k <= 22), so the quotient
-    // is the correctly rounded value of the decimal, as Double.parseDouble would give.
-    return fraction == 0 ? (double) mantissa : mantissa / POWERS_OF_TEN[fraction];
-  }
-
-  /** A status code: a plain integer token (a float is a type error the Jackson path words). */
-  private int statusCode() {
-    int start = pos;
-    int value = 0;
-    while (pos < end && b[pos] >= '0' && b[pos] <= '9' && pos - start < 4) {
-      value = value * 10 + (b[pos] - '0');
-      pos++;
-    }
-    if (pos == start || b[start] == '0' || numberGoesOn()) {
-      throw GIVE_UP;
-    }
-    return value;
-  }
-
-  /** Whether a number continues past what was read (a fraction, exponent or more digits). */
-  private boolean numberGoesOn() {
-    if (pos >= end) {
-      return false;
-    }
-    byte c = b[pos];
-    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+';
-  }
-
   /** A string value taken into {@code dictionary}. */
   private int string(AsciiDictionary dictionary) {
-    expect('"');
-    int start = pos;
-    int stop = stringEnd();
-    return dictionary.number(b, start, stop - start);
+    in.expect('"');
+    int start = in.pos;
+    int stop = in.stringEnd();
+    return dictionary.number(in.b, start, stop - start);
   }
 
   /** A name (endpoint, service, instance), checked when first seen, as the Jackson path does. */
@@ -398,174 +296,6 @@ final class RequestEventScanner {
       throw GIVE_UP;
     }
     return methodOfRaw[raw] - 1;
-  }
-
-  /** Skips a string, number, true, false or null; gives up on objects and arrays. */
-  private void skipScalar() {
-    byte c = peek();
-    if (c == '"') {
-      pos++;
-      stringEnd();
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-      skipNumber();
-    } else if (!acceptLiteral("true") && !acceptLiteral("false") && !acceptLiteral("null")) {
-      throw GIVE_UP;
-    }
-  }
-
-  /** Skips a number, strictly by JSON's grammar. */
-  private void skipNumber() {
-    int start = pos;
-    if (b[pos] == '-') {
-      pos++;
-    }
-    int intStart = pos;
-    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-      pos++;
-    }
-    if (pos == intStart || (pos - intStart > 1 && b[intStart] == '0')) {
-      throw GIVE_UP;
-    }
-    if (pos < end && b[pos] == '.') {
-      pos++;
-      int f = pos;
-      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-        pos++;
-      }
-      if (pos == f) {
-        throw GIVE_UP;
-      }
-    }
-    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
-      pos++;
-      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
-        pos++;
-      }
-      int e = pos;
-      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-        pos++;
-      }
-      if (pos == e) {
-        throw GIVE_UP;
-      }
-    }
-    if (pos - start > 100 || numberGoesOn()) {
-      throw GIVE_UP; // long numbers meet Jackson's length limits: let it judge
-    }
-  }
-
-  /**
-   * Moves past the closing quote of a string whose opening quote was consumed; returns the index of
-   * the closing quote. Gives up on escapes, control characters, DEL and non-ASCII bytes.
-   */
-  private int stringEnd() {
-    int start = pos;
-    // Eight bytes at a time up to the first byte that needs a look (SWAR, see below); a string of
-    // the body has on average 15 bytes, and this loop used to be a third of the scanner's time.
-    while (pos + 8 <= end) {
-      long special = special((long) LONGS.get(b, pos));
-      if (special != 0) {
-        pos += Long.numberOfTrailingZeros(special) >>> 3;
-        break;
-      }
-      pos += 8;
-    }
-    while (true) {
-      byte c = b[pos];
-      if (c == '"') {
-        if (pos - start > 100_000) {
-          throw GIVE_UP; // far beyond any name: Jackson judges it against its string limits
-        }
-        return pos++;
-      }
-      if (c < 0x20 || c == '\\' || c == 0x7F) { // bytes >= 0x80 are negative
-        throw GIVE_UP;
-      }
-      pos++;
-    }
-  }
-
-  /**
-   * The high bit of every byte of {@code w} (little-endian) that is a quote, a backslash, DEL, a
-   * control character or not ASCII. Each term is the classic has-zero-byte test {@code (x - 0x01..)
-   * & ~x & 0x80..}, whose lowest set bit is exact (borrows only run upwards), so the lowest set bit
-   * of the union marks the first such byte.
-   */
-  private static long special(long w) {
-    long quote = w ^ 0x2222222222222222L;
-    long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
-    long del = w ^ 0x7F7F7F7F7F7F7F7FL;
-    return (((quote - ONES) & ~quote)
-            | ((backslash - ONES) & ~backslash)
-            | ((del - ONES) & ~del)
-            | ((w - 0x2020202020202020L) & ~w)
-            | w)
-        & HIGH_BITS;
-  }
-
-  private boolean acceptLiteral(String literal) {
-    int n = literal.length();
-    if (pos + n > end) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (b[pos + i] != literal.charAt(i)) {
-        return false;
-      }
-    }
-    int after = pos + n;
-    if (after < end && isIdentifierPart(b[after])) {
-      throw GIVE_UP; // "nullx" and the like: Jackson's error
-    }
-    pos = after;
-    return true;
-  }
-
-  private static boolean isIdentifierPart(byte c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  }
-
-  private boolean is(int start, int length, byte[] name) {
-    if (length != name.length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (b[start + i] != name[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private byte peek() {
-    if (pos >= end) {
-      throw GIVE_UP;
-    }
-    return b[pos];
-  }
-
-  private boolean accept(char c) {
-    if (pos < end && b[pos] == c) {
-      pos++;
-      return true;
-    }
-    return false;
-  }
-
-  private void expect(char c) {
-    if (!accept(c)) {
-      throw GIVE_UP;
-    }
-  }
-
-  private void skipWhitespace() {
-    while (pos < end) {
-      byte c = b[pos];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        return;
-      }
-      pos++;
-    }
   }
 
   private static boolean[] grow(boolean[] a, int size) {

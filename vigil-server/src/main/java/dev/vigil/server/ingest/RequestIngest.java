@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -88,11 +87,7 @@ public final class RequestIngest {
     EventSlots slots = new EventSlots(batch);
     // Users by number: pseudonymised once per batch, totals per (user, minute).
     String[] pseudonyms = new String[batch.userCount()];
-    KeyNumbering userMinutes = new KeyNumbering(Math.max(4, batch.userCount() * 2));
-    long[] counts = new long[16];
-    double[] seconds = new double[16];
-    int[] userOf = new int[16];
-    long[] minuteOf = new long[16];
+    UserMinutes userMinutes = new UserMinutes(batch.userCount());
     List<SlowRequestRecord> slow = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       slots.observe(i);
@@ -105,18 +100,7 @@ public final class RequestIngest {
           user = pseudonymizer.pseudonym(batch.userName(u));
           pseudonyms[u] = user;
         }
-        long minute = UserStatsStore.slot(batch.timestampMillis(i));
-        int k = userMinutes.number(u, minute);
-        if (k == counts.length) {
-          counts = Arrays.copyOf(counts, k * 2);
-          seconds = Arrays.copyOf(seconds, k * 2);
-          userOf = Arrays.copyOf(userOf, k * 2);
-          minuteOf = Arrays.copyOf(minuteOf, k * 2);
-        }
-        userOf[k] = u;
-        minuteOf[k] = minute;
-        counts[k]++;
-        seconds[k] += secs;
+        userMinutes.add(u, UserStatsStore.slot(batch.timestampMillis(i)), secs);
       }
       if (secs >= slowSeconds) {
         int e = batch.endpoint(i);
@@ -134,12 +118,7 @@ public final class RequestIngest {
                 null));
       }
     }
-    Map<UserStatsStore.SlotUser, UserStatsStore.Totals> users = UserStatsStore.Totals.newMap();
-    for (int k = 0; k < userMinutes.size(); k++) {
-      UserStatsStore.Totals totals = new UserStatsStore.Totals();
-      totals.add(counts[k], seconds[k]);
-      users.put(new UserStatsStore.SlotUser(minuteOf[k], pseudonyms[userOf[k]]), totals);
-    }
+    Map<UserStatsStore.SlotUser, UserStatsStore.Totals> users = userMinutes.totals(pseudonyms);
     int merges = commit(slots, n);
     counters.events.add(n);
     counters.samples.add(merges);

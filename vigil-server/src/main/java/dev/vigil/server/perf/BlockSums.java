@@ -19,7 +19,8 @@ import java.util.Arrays;
  * <p>Each entry's buckets are stored densely (counts from a first index) or sparsely (index and
  * count pairs), whichever is cheaper to add: a minute of an endpoint holds about 20 requests in a
  * range of 500 buckets, an hour about 1,200 requests filling half of its 900 (measured on the
- * benchmark's lognormal workload). Dense entries are added in a loop the JIT vectorises.
+ * benchmark's lognormal workload). A dense entry is added in a plain loop over consecutive counts,
+ * a sparse one by scattering, which costs several times more per bucket.
  */
 final class BlockSums {
 
@@ -41,6 +42,7 @@ final class BlockSums {
   private final double[] counts;
   private final int[] indexes;
   private final Histogram[] others; // null when no entry has one
+  private final boolean wholeCounts; // every count a non-negative integer (HistogramSum.isWhole)
 
   private BlockSums(Packer p, int[] groupStart) {
     int n = p.entries;
@@ -56,6 +58,7 @@ final class BlockSums {
     this.counts = Arrays.copyOf(p.counts, p.bucketStart[n]);
     this.indexes = Arrays.copyOf(p.indexes, p.indexStart[n]);
     this.others = p.hasOthers ? Arrays.copyOf(p.others, n) : null;
+    this.wholeCounts = p.wholeCounts;
   }
 
   /** Groups: the slots of a minute block and the whole block, else just the whole block. */
@@ -75,9 +78,9 @@ final class BlockSums {
 
   /** Approximate heap bytes, for tests and sizing. */
   long bytes() {
-    return 16L * 12
-        + 4L * (groupStart.length + 5L * keys.length)
-        + 8L * 9 * keys.length
+    return 16L * 12 // array headers
+        + 4L * (groupStart.length + 4L * keys.length) // keys, starts, first indexes
+        + 8L * (STATUS + 3) * keys.length // status, count, sum, zero
         + 8L * counts.length
         + 4L * indexes.length;
   }
@@ -142,6 +145,9 @@ final class BlockSums {
       h.addDense(firstIndex[e], counts, b0, n);
     }
     h.addTotals(zero[e], count[e], sum[e]);
+    if (!wholeCounts) {
+      h.notWhole();
+    }
   }
 
   /** Builds blocks: sums per group and key while a span is read or blocks are added. */
@@ -315,6 +321,7 @@ final class BlockSums {
     int[] firstIndex = new int[16];
     Histogram[] others = new Histogram[16];
     boolean hasOthers;
+    boolean wholeCounts = true;
     double[] counts = new double[256];
     int[] indexes = new int[256];
 
@@ -402,6 +409,10 @@ final class BlockSums {
       }
       bucketStart[e + 1] = b;
       indexStart[e + 1] = x;
+      wholeCounts &= HistogramSum.isWhole(zero[e]);
+      for (int i = bucketStart[e]; i < b && wholeCounts; i++) {
+        wholeCounts = HistogramSum.isWhole(counts[i]);
+      }
     }
 
     /** Dense when at least a third of the range is used: a dense add is about 3x cheaper. */

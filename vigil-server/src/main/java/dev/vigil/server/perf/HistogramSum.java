@@ -30,6 +30,9 @@ final class HistogramSum {
   private double count;
   private double sum;
   private Histogram other;
+  // Whether every count added (buckets and zero bucket) was a non-negative integer below 2^53:
+  // then every partial sum is exact in any order, which the fast scans below rely on.
+  private boolean whole = true;
 
   HistogramSum(int schema) {
     this.schema = schema;
@@ -50,6 +53,7 @@ final class HistogramSum {
     count = 0;
     sum = 0;
     other = null;
+    whole = true;
   }
 
   /** Adds a histogram. */
@@ -62,10 +66,26 @@ final class HistogramSum {
     if (n > 0) {
       ensure(h.positiveIndex(0), h.positiveIndex(n - 1));
       for (int i = 0; i < n; i++) {
-        counts[h.positiveIndex(i) - base] += h.positiveCount(i);
+        double c = h.positiveCount(i);
+        counts[h.positiveIndex(i) - base] += c;
+        whole &= isWhole(c);
       }
     }
+    whole &= isWhole(h.zeroCount());
     addTotals(h.zeroCount(), h.count(), h.sum());
+  }
+
+  /** Whether {@code c} is a non-negative integer that sums of counts can hold exactly. */
+  static boolean isWhole(double c) {
+    return c >= 0 && c < 0x1p40 && c == Math.rint(c);
+  }
+
+  /**
+   * Notes that counts added with {@link #addDense}, {@link #addSparse} or {@link #addTotals} may be
+   * fractional or negative; callers that cannot tell must call it.
+   */
+  void notWhole() {
+    whole = false;
   }
 
   /** Adds count, sum and zero count of buckets added separately. */
@@ -118,6 +138,7 @@ final class HistogramSum {
       addDense(s.base + s.lo, s.counts, s.lo, s.hi - s.lo + 1);
     }
     addTotals(s.zeroCount, s.count, s.sum);
+    whole &= s.whole;
     if (s.other != null) {
       addOther(s.other);
     }
@@ -257,7 +278,8 @@ final class HistogramSum {
     if (count == 0) {
       return Double.NaN;
     }
-    boolean forward = q < 0.5;
+    // As the model: with NaN observations (a NaN sum) only a forward scan finds the right rank.
+    boolean forward = Double.isNaN(sum) || q < 0.5;
     double rank = forward ? q * count : (1 - q) * count;
     double cumulative = 0;
     int k = Integer.MIN_VALUE; // position in counts; -1 stands for the zero bucket
@@ -295,6 +317,9 @@ final class HistogramSum {
     cumulative = Math.min(cumulative, count);
     double lower = Histogram.lowerBound(base + k, schema);
     double upper = Histogram.upperBound(base + k, schema);
+    if (cumulative < rank) {
+      return upper; // the rank lies beyond every bucket (NaN observations, negative counts)
+    }
     double r = forward ? rank - (cumulative - bucketCount) : cumulative - rank;
     double fraction = r / bucketCount;
     double logLower = log2(lower);
@@ -310,9 +335,9 @@ final class HistogramSum {
    */
   void upperQuantiles(double[] qs, double[] out) {
     Histogram f = fallback();
-    if (f != null || count == 0) {
+    if (f != null || count == 0 || Double.isNaN(sum)) {
       for (int j = 0; j < qs.length; j++) {
-        out[j] = f != null ? f.quantile(qs[j]) : Double.NaN;
+        out[j] = quantile(qs[j]);
       }
       return;
     }
@@ -320,25 +345,59 @@ final class HistogramSum {
     int k = Integer.MIN_VALUE;
     double bucketCount = 0;
     int i = hi;
+    // With whole counts (see `whole`), four buckets that cannot reach the rank are added at once,
+    // exactly: with counts >= 0 no bucket inside them would have stopped a one-by-one scan. The
+    // bucket such a scan would have stopped on last, the lowest non-empty one of the four, is only
+    // looked for when needed: `chunk` is the lowest of the last four added at once that were not
+    // all empty.
+    boolean fast = whole && count < 0x1p40;
+    int chunk = -1;
     for (int j = 0; j < qs.length; j++) {
       double q = qs[j];
       if (q < 0.5 || (j > 0 && q > qs[j - 1])) {
         throw new IllegalArgumentException("quantiles must be >= 0.5 and descending: " + q);
       }
       double rank = (1 - q) * count;
-      for (; i >= lo && (k == Integer.MIN_VALUE || cumulative < rank); i--) {
+      while (i >= lo && (k == Integer.MIN_VALUE || cumulative < rank)) {
+        if (fast && k != Integer.MIN_VALUE && i - 3 >= lo) {
+          double four = (counts[i] + counts[i - 1]) + (counts[i - 2] + counts[i - 3]);
+          if (cumulative + four < rank) {
+            if (four != 0) {
+              chunk = i - 3;
+            }
+            cumulative += four;
+            i -= 4;
+            continue;
+          }
+        }
         if (counts[i] != 0) {
           cumulative += counts[i];
           bucketCount = counts[i];
           k = i;
+          chunk = -1;
         }
+        i--;
+      }
+      if (chunk >= 0) {
+        for (int m = chunk; ; m++) {
+          if (counts[m] != 0) {
+            k = m;
+            bucketCount = counts[m];
+            break;
+          }
+        }
+        chunk = -1;
       }
       if ((k == Integer.MIN_VALUE || cumulative < rank) && zeroCount > 0) {
         out[j] = 0; // the zero bucket of width 0
       } else if (k == Integer.MIN_VALUE) {
         out[j] = 0;
       } else {
-        out[j] = interpolate(k, Math.min(cumulative, count) - rank, bucketCount);
+        double c = Math.min(cumulative, count);
+        out[j] =
+            c < rank
+                ? Histogram.upperBound(base + k, schema) // as quantile(): beyond every bucket
+                : interpolate(k, c - rank, bucketCount);
       }
     }
   }
@@ -377,15 +436,35 @@ final class HistogramSum {
     int satisfiedLast = Math.min(hi, Apdex.lastIndexAtMost(t, schema) - base);
     int toleratingLast = Math.min(hi, Apdex.lastIndexAtMost(4 * t, schema) - base);
     // Empty buckets add +0.0, which changes no sum: the same result as adding non-empty ones only.
-    double satisfied = zeroCount;
-    for (int i = lo; i <= satisfiedLast; i++) {
-      satisfied += counts[i];
-    }
-    double tolerating = 0;
-    for (int i = Math.max(lo, satisfiedLast + 1); i <= toleratingLast; i++) {
-      tolerating += counts[i];
-    }
+    // Whole counts sum exactly in any order, so four sums run side by side.
+    boolean fast = whole && count < 0x1p40;
+    double satisfied = sum(zeroCount, lo, satisfiedLast, fast);
+    double tolerating = sum(0, Math.max(lo, satisfiedLast + 1), toleratingLast, fast);
     return (satisfied + tolerating / 2) / count;
+  }
+
+  /**
+   * {@code start} plus the counts at positions {@code from..to}, in order unless {@code anyOrder}.
+   */
+  private double sum(double start, int from, int to, boolean anyOrder) {
+    double s0 = start;
+    int i = from;
+    if (anyOrder) {
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      for (; i + 3 <= to; i += 4) {
+        s0 += counts[i];
+        s1 += counts[i + 1];
+        s2 += counts[i + 2];
+        s3 += counts[i + 3];
+      }
+      s0 += s1 + s2 + s3;
+    }
+    for (; i <= to; i++) {
+      s0 += counts[i];
+    }
+    return s0;
   }
 
   /** Lower bound of the lowest non-empty bucket, 0 with observations in the zero bucket. */

@@ -71,7 +71,7 @@ class HistogramSumTest {
           idx[j + 5] = h.positiveIndex(j);
         }
         if (i % 2 == 0) {
-          sum.addSparse(idx, 5, c, 3, n);
+          sum.addSparse(idx, 5, c, 3, n); // whole counts, as the sum assumes unless told
         } else if (n > 0) {
           int first = h.positiveIndex(0);
           double[] dense = new double[h.positiveIndex(n - 1) - first + 1];
@@ -90,6 +90,44 @@ class HistogramSumTest {
       assertThat(sum.apdex(0.05)).isEqualTo(Apdex.score(merged, 0.05));
       assertThat(sum.histogram().positiveSpans()).isEqualTo(merged.positiveSpans());
     }
+  }
+
+  static Histogram fractional(Random r) {
+    HistogramBuilder b = Histogram.builder(7).zeroThreshold(0.0);
+    int n = 1 + r.nextInt(30);
+    double total = 0;
+    for (int j = 0; j < n; j++) {
+      double c = 0.25 + r.nextInt(1000) / 7.0;
+      b.addPositive(-700 + r.nextInt(300), c);
+      total += c;
+    }
+    return b.count(total).sum(1).build();
+  }
+
+  /** Fractional and negative counts (rates, differences) take the one-by-one scans. */
+  @RepeatedTest(30)
+  void fractionalAndNegativeCountsMatchTheModel(org.junit.jupiter.api.RepetitionInfo info) {
+    Random r = new Random(200 + info.getCurrentRepetition());
+    HistogramSum sum = new HistogramSum(7);
+    Histogram merged = null;
+    for (int i = 0; i < 2 + r.nextInt(10); i++) {
+      Histogram h = fractional(r);
+      if (r.nextInt(3) == 0) {
+        h = h.subtract(fractional(r)); // a difference: some counts negative
+      }
+      sum.add(h);
+      merged = merged == null ? h : merged.merge(h);
+    }
+    double[] qs = {0.999, 0.99, 0.95, 0.9, 0.5};
+    double[] out = new double[qs.length];
+    sum.upperQuantiles(qs, out);
+    for (int j = 0; j < qs.length; j++) {
+      assertThat(out[j]).as("q=" + qs[j]).isEqualTo(merged.quantile(qs[j]));
+    }
+    for (double q : new double[] {0, 0.1, 0.25, 0.49}) {
+      assertThat(sum.quantile(q)).as("q=" + q).isEqualTo(merged.quantile(q));
+    }
+    assertThat(sum.apdex(0.01)).isEqualTo(Apdex.score(merged, 0.01));
   }
 
   @Test

@@ -109,6 +109,8 @@ public final class ReadLoop {
             wall[(int) (n * 0.99)] / 1e6,
             wall[n - 1] / 1e6);
       }
+      System.out.printf(
+          "cache: %d blocks, %.1f MB%n", reader.cachedBlocks(), reader.cachedBytes() / 1e6);
     }
   }
 }

@@ -102,23 +102,7 @@ final class BatchValidator {
         throw reject(op, Reason.INVALID_LABELS, "has no metric name (label __name__)");
       }
     }
-    long min = head.minValidTime(now);
-    if (t < min) {
-      throw reject(
-          op,
-          Reason.OUT_OF_BOUNDS,
-          "is older than the out-of-order window of "
-              + format(head.options.outOfOrderWindow())
-              + ": the oldest timestamp accepted now is "
-              + time(min));
-    }
-    long max = now + Head.MAX_FUTURE_MILLIS;
-    if (t > max) {
-      throw reject(
-          op,
-          Reason.OUT_OF_BOUNDS,
-          "is more than 10m in the future: the newest timestamp accepted now is " + time(max));
-    }
+    checkTime(op, t, now);
     boolean create = false;
     if (pending == null) {
       MemSeries series = existing;
@@ -132,23 +116,7 @@ final class BatchValidator {
       }
       pending = new Pending(series, series == null ? op.isHistogram() : series.histogram);
     }
-    if (pending.histogram != op.isHistogram()) {
-      throw reject(
-          op,
-          Reason.TYPE_MISMATCH,
-          "is a "
-              + (op.isHistogram() ? "histogram" : "float")
-              + " but the series holds "
-              + (pending.histogram ? "histograms" : "floats"));
-    }
-    if (pending.series != null && t <= pending.series.sealedMaxTime()) {
-      throw reject(
-          op,
-          Reason.OUT_OF_BOUNDS,
-          "is at or before "
-              + time(pending.series.sealedMaxTime())
-              + ", which the series has already compressed (the clock went back?)");
-    }
+    checkSeries(op, t, pending.histogram, pending.series);
     Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
     Object recorded = pending.state(t);
     if (op.isMerge()) {
@@ -178,6 +146,59 @@ final class BatchValidator {
     }
     pending.setState(t, next);
     return pending;
+  }
+
+  /**
+   * Checks a merge into {@code series}, a series the head holds, as {@link #check} would, without
+   * recording anything: merges cannot conflict, so a batch of merges only into existing series
+   * needs no state. The commit uses it for such batches.
+   *
+   * @throws SampleRejectedException if it is not acceptable
+   */
+  void checkMerge(Op op, long now, MemSeries series) {
+    assert op.isMerge() && !series.removed : op;
+    checkTime(op, op.timestamp(), now);
+    checkSeries(op, op.timestamp(), series.histogram, series);
+  }
+
+  private void checkTime(Op op, long t, long now) {
+    long min = head.minValidTime(now);
+    if (t < min) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is older than the out-of-order window of "
+              + format(head.options.outOfOrderWindow())
+              + ": the oldest timestamp accepted now is "
+              + time(min));
+    }
+    long max = now + Head.MAX_FUTURE_MILLIS;
+    if (t > max) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is more than 10m in the future: the newest timestamp accepted now is " + time(max));
+    }
+  }
+
+  private void checkSeries(Op op, long t, boolean histogram, MemSeries series) {
+    if (histogram != op.isHistogram()) {
+      throw reject(
+          op,
+          Reason.TYPE_MISMATCH,
+          "is a "
+              + (op.isHistogram() ? "histogram" : "float")
+              + " but the series holds "
+              + (histogram ? "histograms" : "floats"));
+    }
+    if (series != null && t <= series.sealedMaxTime()) {
+      throw reject(
+          op,
+          Reason.OUT_OF_BOUNDS,
+          "is at or before "
+              + time(series.sealedMaxTime())
+              + ", which the series has already compressed (the clock went back?)");
+    }
   }
 
   /** Merges recorded at one timestamp: the earlier state (null: the stored value) plus one op. */

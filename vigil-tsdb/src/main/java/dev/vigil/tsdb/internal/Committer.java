@@ -55,9 +55,21 @@ final class Committer {
       }
       validator.reset();
       long now = head.now();
-      BatchValidator.Pending[] pending = new BatchValidator.Pending[ops.size()];
-      for (int k = 0; k < pending.length; k++) {
-        pending[k] = validator.check(ops.get(k), now, hints == null ? null : hints.get(k));
+      int n = ops.size();
+      MemSeries[] target = new MemSeries[n];
+      BatchValidator.Pending[] pending = null;
+      if (onlyMergesIntoLiveSeries(ops, hints)) {
+        // Merges cannot conflict with each other or with stored data, so each is checked on its
+        // own against the series found when it was buffered, without the validator's state.
+        for (int k = 0; k < n; k++) {
+          target[k] = hints.get(k);
+          validator.checkMerge(ops.get(k), now, target[k]);
+        }
+      } else {
+        pending = new BatchValidator.Pending[n];
+        for (int k = 0; k < n; k++) {
+          pending[k] = validator.check(ops.get(k), now, hints == null ? null : hints.get(k));
+        }
       }
       Map<Labels, BatchValidator.Pending> touched = validator.touched();
       List<MemSeries> created = new ArrayList<>();
@@ -70,7 +82,12 @@ final class Committer {
         }
         p.resolved = series;
       }
-      encode(ops, pending, created);
+      if (pending != null) {
+        for (int k = 0; k < n; k++) {
+          target[k] = pending[k].resolved;
+        }
+      }
+      encode(ops, target, created);
       try {
         position = wal.write(encoder.contents());
       } catch (IOException | RuntimeException e) {
@@ -79,9 +96,9 @@ final class Committer {
         }
         throw e;
       }
-      for (int k = 0; k < pending.length; k++) {
+      for (int k = 0; k < n; k++) {
         Op op = ops.get(k);
-        MemSeries series = pending[k].resolved;
+        MemSeries series = target[k];
         boolean applied =
             op.isMerge()
                 ? series.merge(op.timestamp(), op.value(), op.histogram())
@@ -96,7 +113,21 @@ final class Committer {
     wal.awaitDurable(position);
   }
 
-  private void encode(List<Op> ops, BatchValidator.Pending[] pending, List<MemSeries> created) {
+  /** Whether every op is a merge into a series found at buffering that the head still holds. */
+  private static boolean onlyMergesIntoLiveSeries(List<Op> ops, List<MemSeries> hints) {
+    if (hints == null) {
+      return false;
+    }
+    for (int k = 0; k < ops.size(); k++) {
+      MemSeries hint = hints.get(k);
+      if (!ops.get(k).isMerge() || hint == null || hint.removed) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void encode(List<Op> ops, MemSeries[] target, List<MemSeries> created) {
     encoder.reset();
     int lastRecord = -1;
     MemSeries[] fresh = created.toArray(new MemSeries[0]);
@@ -120,13 +151,7 @@ final class Committer {
       for (int k = i; k < end; k++) {
         Op op = ops.get(k);
         WalRecords.encodeSample(
-            encoder,
-            type,
-            base,
-            pending[k].resolved.id,
-            op.timestamp(),
-            op.value(),
-            op.histogram());
+            encoder, type, base, target[k].id, op.timestamp(), op.value(), op.histogram());
       }
       encoder.end(false);
       i = end;
