@@ -25,6 +25,18 @@ public final class EndpointTable {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(EndpointStats[].class);
 
   private final EndpointStats[] slots;
+
+  /**
+   * Keys of the slots, apart from the mutable statistics: hash in the high half, method code in the
+   * low half; and the route. Written once, before the slot is published, and never again, so a
+   * lookup reads only cache lines that no recording thread writes. With the key read from the
+   * endpoint's own object, the lookup shared lines with whatever the first recording thread
+   * allocated next to it.
+   */
+  private final long[] keys;
+
+  private final String[] routes;
+
   private final int mask;
   private final int maxEndpoints;
   private final EndpointStats overflow;
@@ -44,6 +56,8 @@ public final class EndpointTable {
     // Load factor at most 0.5 keeps probe sequences short without ever resizing.
     int capacity = Integer.highestOneBit(maxEndpoints * 2 - 1) << 1;
     this.slots = new EndpointStats[Math.max(capacity, 16)];
+    this.keys = new long[slots.length];
+    this.routes = new String[slots.length];
     this.mask = slots.length - 1;
     this.overflow = new EndpointStats(OVERFLOW_METHOD, OVERFLOW_ROUTE, -1, 0);
   }
@@ -54,16 +68,19 @@ public final class EndpointTable {
    */
   public EndpointStats get(int methodCode, String method, String route) {
     int hash = route.hashCode() * 31 + methodCode;
+    long key = key(hash, methodCode);
     int i = spread(hash) & mask;
     while (true) {
       EndpointStats e = (EndpointStats) SLOTS.getAcquire(slots, i);
       if (e == null) {
         return insert(methodCode, method, route, hash);
       }
-      if (e.hash == hash
-          && e.methodCode == methodCode
-          && (e.route == route || e.route.equals(route))) {
-        return e;
+      // keys[i] and routes[i] were written before the release store that published e.
+      if (keys[i] == key) {
+        String r = routes[i];
+        if (r == route || r.equals(route)) {
+          return e;
+        }
       }
       i = (i + 1) & mask;
     }
@@ -81,7 +98,7 @@ public final class EndpointTable {
       if (e == null) {
         break;
       }
-      if (e.hash == hash && e.methodCode == methodCode && e.route.equals(route)) {
+      if (keys[i] == key(hash, methodCode) && routes[i].equals(route)) {
         return e;
       }
       i = (i + 1) & mask;
@@ -91,6 +108,8 @@ public final class EndpointTable {
     }
     EndpointStats created = new EndpointStats(method, route, methodCode, hash);
     all.add(created);
+    keys[i] = key(hash, methodCode);
+    routes[i] = route;
     SLOTS.setRelease(slots, i, created);
     size = size + 1;
     return created;
@@ -107,6 +126,10 @@ public final class EndpointTable {
     copy.addAll(all);
     copy.add(overflow);
     return copy;
+  }
+
+  private static long key(int hash, int methodCode) {
+    return ((long) hash << 32) | (methodCode & 0xFFFFFFFFL);
   }
 
   /** Murmur3's finaliser: route hashes of similar templates differ in few low bits. */
