@@ -24,6 +24,8 @@ import dev.vigil.server.system.SystemMetricsReader;
 import dev.vigil.server.system.SystemSource;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.rollup.RollupOptions;
+import dev.vigil.tsdb.rollup.Rollups;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +49,7 @@ public final class VigilServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Tsdb tsdb;
+  private final Rollups rollups;
   private final EventsDb events;
   private final AccessLog accessLog;
   private final SystemCollector collector;
@@ -81,8 +84,11 @@ public final class VigilServer implements AutoCloseable {
                 .outOfOrderWindow(mergeable)
                 .clock(clock)
                 .build());
+    this.rollups =
+        Rollups.open(
+            tsdb, RollupOptions.defaults(config.dataDir().resolve("rollups"), mergeable, clock));
     IngestCounters counters = new IngestCounters();
-    RequestStatsReader reader = new RequestStatsReader(tsdb);
+    RequestStatsReader reader = new RequestStatsReader(tsdb, rollups);
     RequestIngest requests =
         new RequestIngest(
             tsdb,
@@ -99,7 +105,7 @@ public final class VigilServer implements AutoCloseable {
     this.accessLog = new AccessLog(events, config.accessLogQueueSize());
     Recorder httpRecorder = Recorder.builder().maxEndpoints(100).build();
     PerformanceApi performance =
-        new PerformanceApi(reader, events, new SystemMetricsReader(tsdb), config, clock);
+        new PerformanceApi(reader, events, new SystemMetricsReader(tsdb, rollups), config, clock);
     SelfMetrics metrics = new SelfMetrics(httpRecorder, counters, tsdb, accessLog, push::instances);
     this.collector =
         new SystemCollector(
@@ -118,6 +124,7 @@ public final class VigilServer implements AutoCloseable {
               return t;
             });
     maintenance.scheduleAtFixedRate(() -> deleteOldEvents(clock), 1, 60, TimeUnit.MINUTES);
+    maintenance.scheduleWithFixedDelay(this::rollUp, 1, 1, TimeUnit.MINUTES);
     this.app =
         HttpApi.create(
             new HttpApi.Handlers(
@@ -208,6 +215,18 @@ public final class VigilServer implements AutoCloseable {
     }
   }
 
+  /** Writes the rollups that are due; the maintenance thread calls it every minute. */
+  public void rollUp() {
+    try {
+      int n = rollups.catchUp();
+      if (n > 0) {
+        LOG.debug("rollups: {} windows written", n);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("rollups failed, will retry: {}", e.getMessage());
+    }
+  }
+
   /** The port listened on. */
   public int port() {
     return app.port();
@@ -230,6 +249,11 @@ public final class VigilServer implements AutoCloseable {
     collector.close();
     maintenance.shutdownNow();
     accessLog.close();
+    try {
+      rollups.close();
+    } catch (IOException e) {
+      LOG.warn("closing the rollups: {}", e.getMessage());
+    }
     try {
       tsdb.close();
     } catch (IOException e) {

@@ -15,6 +15,11 @@ public class MutableClock extends Clock {
     this.millis = new AtomicLong(millis);
   }
 
+  /** Sets the clock. */
+  public void set(long to) {
+    millis.set(to);
+  }
+
   /** Moves the clock forward. */
   public void advanceMillis(long delta) {
     millis.addAndGet(delta);

@@ -24,6 +24,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return new LogCapture("dev.vigil.tsdb.internal." + simpleName);
   }
 
+  /** Starts capturing the logger named {@code loggerName} (a class name). */
+  public static LogCapture named(String loggerName) {
+    return new LogCapture(loggerName);
+  }
+
   /** Captured messages with their parameters filled in. */
   public List<String> messages() {
     return records.stream()

@@ -8,6 +8,8 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleCursor;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.rollup.Resolution;
+import dev.vigil.tsdb.rollup.Rollups;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,9 @@ public final class RequestStatsReader {
   private static final int SUMS = 24;
 
   private final Storage storage;
+  private final Rollups rollups; // null: read everything raw
+  private final java.util.concurrent.atomic.AtomicLong hoursFromRollups =
+      new java.util.concurrent.atomic.AtomicLong();
   private final SlotBlockCache cache;
   private final EndpointKeys keys = new EndpointKeys();
   private final ConcurrentLinkedQueue<WindowSums> pool = new ConcurrentLinkedQueue<>();
@@ -58,17 +63,32 @@ public final class RequestStatsReader {
 
   /** A reader of {@code storage} with the cache's default bounds. */
   public RequestStatsReader(Storage storage) {
-    this(storage, SlotBlockCache.DEFAULT_MAX);
+    this(storage, null, SlotBlockCache.DEFAULT_MAX);
   }
 
-  RequestStatsReader(Storage storage, int[] cacheBounds) {
+  /**
+   * A reader of {@code storage} that takes hour blocks from the hourly rollups of {@code rollups}
+   * where they are complete: one sample per series instead of 360 slots, and hours past the raw
+   * retention stay readable for as long as the rollups are kept.
+   */
+  public RequestStatsReader(Storage storage, Rollups rollups) {
+    this(storage, rollups, SlotBlockCache.DEFAULT_MAX);
+  }
+
+  RequestStatsReader(Storage storage, Rollups rollups, int[] cacheBounds) {
     this.storage = storage;
+    this.rollups = rollups;
     this.cache = new SlotBlockCache(cacheBounds);
   }
 
   /** Forgets cached sums holding the slot at {@code slotMillis}; call after a commit into it. */
   public void invalidate(long slotMillis) {
     cache.invalidate(slotMillis);
+  }
+
+  /** Hour blocks read from the rollups so far, for tests. */
+  long hoursFromRollups() {
+    return hoursFromRollups.get();
   }
 
   /** Blocks cached, for tests. */
@@ -276,6 +296,12 @@ public final class RequestStatsReader {
    * cache too.
    */
   private BlockSums load(int level, long start) {
+    if (level == SlotBlockCache.HOUR && rollups != null) {
+      long hour = Resolution.ONE_HOUR.millis();
+      if (rollups.completeWindows(Resolution.ONE_HOUR, start, start + hour).length == 1) {
+        return rolledUpHour(start);
+      }
+    }
     long length = SlotBlockCache.LENGTHS[level];
     long minute = SlotBlockCache.LENGTHS[SlotBlockCache.MINUTE];
     long tenMinutes = SlotBlockCache.LENGTHS[SlotBlockCache.TEN_MINUTES];
@@ -314,6 +340,42 @@ public final class RequestStatsReader {
       total.addBlock(0, tenBlock);
     }
     return total.build();
+  }
+
+  /**
+   * The hour at {@code start} from its rollup: the merged latency histogram and the summed status
+   * counters of each endpoint, as the sum of its 360 slots would give (floating sums aside).
+   */
+  private BlockSums rolledUpHour(long start) {
+    hoursFromRollups.incrementAndGet();
+    BlockSums.Builder b = new BlockSums.Builder(1);
+    Matcher sum = Matcher.equal(Rollups.ROLLUP_LABEL, Rollups.SUM);
+    try (Querier q = rollups.querier(Resolution.ONE_HOUR, start, start)) {
+      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, RequestSeries.DURATION), sum)) {
+        int key = key(s.labels());
+        SampleCursor c = s.cursor();
+        while (c.next()) {
+          if (c.isHistogram()) {
+            b.addHistogram(0, key, c.histogram());
+          }
+        }
+      }
+      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, RequestSeries.REQUESTS), sum)) {
+        Labels l = s.labels();
+        int cls = RequestSeries.statusClassIndex(l.get("status"));
+        if (cls < 0) {
+          continue;
+        }
+        int key = key(l);
+        SampleCursor c = s.cursor();
+        while (c.next()) {
+          if (!c.isHistogram()) {
+            b.addCount(0, key, cls, Math.round(c.value()));
+          }
+        }
+      }
+    }
+    return b.build();
   }
 
   /** The slots in {@code [from, to)} read from the store, one builder group per slot. */

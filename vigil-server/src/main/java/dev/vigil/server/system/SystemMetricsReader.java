@@ -7,7 +7,10 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleCursor;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.rollup.Resolution;
+import dev.vigil.tsdb.rollup.Rollups;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +24,24 @@ import java.util.TreeMap;
  */
 public final class SystemMetricsReader {
 
+  private static final long FIVE_MINUTES = Resolution.FIVE_MINUTES.millis();
+
   private final Storage storage;
+  private final Rollups rollups; // null: raw only
 
   /** A reader of {@code storage}. */
   public SystemMetricsReader(Storage storage) {
+    this(storage, null);
+  }
+
+  /**
+   * A reader of {@code storage} that reads long spans from the 5-minute rollups of {@code rollups}
+   * where they exist: counters by their largest value in each window (the cumulative value at its
+   * end), gauges by their average.
+   */
+  public SystemMetricsReader(Storage storage, Rollups rollups) {
     this.storage = storage;
+    this.rollups = rollups;
   }
 
   /** Raw values of one collection time. */
@@ -42,48 +58,38 @@ public final class SystemMetricsReader {
     final Map<String, double[]> fs = new LinkedHashMap<>(); // mountpoint -> size, avail
   }
 
+  /** Receives one point of one series. */
+  private interface Points {
+    void each(String name, boolean counter, PointSink sink);
+  }
+
+  private interface PointSink {
+    void accept(Labels labels, Raw r, double v);
+  }
+
   /**
    * Samples in {@code [startMillis, endMillis]}, oldest first, at most {@code maxPoints} (evenly
-   * thinned; rates are then averaged over the thinned step).
+   * thinned; rates are then averaged over the thinned step). When the span holds at least {@code
+   * maxPoints} five-minute windows, so that thinning would leave five minutes or more between
+   * points anyway, the part already rolled up is read from the 5-minute rollups, one point per
+   * window stamped at its last millisecond, and the rest raw.
    */
   public List<Map<String, Object>> samples(long startMillis, long endMillis, int maxPoints) {
     TreeMap<Long, Raw> raw = new TreeMap<>();
-    try (Querier q = storage.querier(startMillis, endMillis)) {
-      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, SystemSeries.CPU_SECONDS))) {
-        String mode = s.labels().get("mode");
-        boolean idle = "idle".equals(mode) || "iowait".equals(mode);
-        each(
-            s,
-            raw,
-            (r, v) -> {
-              r.cpuTotal += v;
-              if (idle) {
-                r.cpuIdle += v;
-              }
-            });
-      }
-      gauge(q, SystemSeries.MEM_TOTAL, raw, (r, v) -> r.memTotal = v);
-      gauge(q, SystemSeries.MEM_AVAILABLE, raw, (r, v) -> r.memAvailable = v);
-      gauge(q, SystemSeries.LOAD1, raw, (r, v) -> r.load1 = v);
-      gauge(q, SystemSeries.LOAD5, raw, (r, v) -> r.load5 = v);
-      gauge(q, SystemSeries.LOAD15, raw, (r, v) -> r.load15 = v);
-      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, SystemSeries.FS_SIZE))) {
-        String mount = s.labels().get("mountpoint");
-        each(s, raw, (r, v) -> r.fs.computeIfAbsent(mount, m -> new double[2])[0] = v);
-      }
-      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, SystemSeries.FS_AVAIL))) {
-        String mount = s.labels().get("mountpoint");
-        each(s, raw, (r, v) -> r.fs.computeIfAbsent(mount, m -> new double[2])[1] = v);
-      }
-      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, SystemSeries.NET_RX))) {
-        if (!"lo".equals(s.labels().get("device"))) {
-          each(s, raw, (r, v) -> r.rx += v);
+    long rawFrom = startMillis;
+    if (rollups != null && (endMillis - startMillis) / FIVE_MINUTES >= maxPoints) {
+      long until = Math.min(rollups.rolledUpUntil(Resolution.FIVE_MINUTES), endMillis + 1);
+      long first = Resolution.FIVE_MINUTES.windowStart(startMillis + FIVE_MINUTES - 1);
+      if (until > first) {
+        try (Querier q = rollups.querier(Resolution.FIVE_MINUTES, first, until - 1)) {
+          collect((name, counter, sink) -> rolledUp(q, name, counter, raw, sink));
         }
+        rawFrom = until;
       }
-      for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, SystemSeries.NET_TX))) {
-        if (!"lo".equals(s.labels().get("device"))) {
-          each(s, raw, (r, v) -> r.tx += v);
-        }
+    }
+    if (rawFrom <= endMillis) {
+      try (Querier q = storage.querier(rawFrom, endMillis)) {
+        collect((name, counter, sink) -> rawPoints(q, name, raw, sink));
       }
     }
     List<Map.Entry<Long, Raw>> points = new ArrayList<>(raw.entrySet());
@@ -100,6 +106,96 @@ public final class SystemMetricsReader {
       out.add(sample(last.getKey(), last.getValue(), prev));
     }
     return out;
+  }
+
+  private static void collect(Points p) {
+    p.each(
+        SystemSeries.CPU_SECONDS,
+        true,
+        (l, r, v) -> {
+          String mode = l.get("mode");
+          r.cpuTotal += v;
+          if ("idle".equals(mode) || "iowait".equals(mode)) {
+            r.cpuIdle += v;
+          }
+        });
+    p.each(SystemSeries.MEM_TOTAL, false, (l, r, v) -> r.memTotal = v);
+    p.each(SystemSeries.MEM_AVAILABLE, false, (l, r, v) -> r.memAvailable = v);
+    p.each(SystemSeries.LOAD1, false, (l, r, v) -> r.load1 = v);
+    p.each(SystemSeries.LOAD5, false, (l, r, v) -> r.load5 = v);
+    p.each(SystemSeries.LOAD15, false, (l, r, v) -> r.load15 = v);
+    p.each(
+        SystemSeries.FS_SIZE,
+        false,
+        (l, r, v) -> r.fs.computeIfAbsent(l.get("mountpoint"), m -> new double[2])[0] = v);
+    p.each(
+        SystemSeries.FS_AVAIL,
+        false,
+        (l, r, v) -> r.fs.computeIfAbsent(l.get("mountpoint"), m -> new double[2])[1] = v);
+    p.each(
+        SystemSeries.NET_RX,
+        true,
+        (l, r, v) -> {
+          if (!"lo".equals(l.get("device"))) {
+            r.rx += v;
+          }
+        });
+    p.each(
+        SystemSeries.NET_TX,
+        true,
+        (l, r, v) -> {
+          if (!"lo".equals(l.get("device"))) {
+            r.tx += v;
+          }
+        });
+  }
+
+  private static void rawPoints(Querier q, String name, TreeMap<Long, Raw> raw, PointSink sink) {
+    for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, name))) {
+      Labels l = s.labels();
+      SampleCursor c = s.cursor();
+      while (c.next()) {
+        if (!c.isHistogram()) {
+          sink.accept(l, raw.computeIfAbsent(c.timestampMillis(), k -> new Raw()), c.value());
+        }
+      }
+    }
+  }
+
+  /** Counters: the window's largest value; gauges: its sum over its count. */
+  private static void rolledUp(
+      Querier q, String name, boolean counter, TreeMap<Long, Raw> raw, PointSink sink) {
+    Matcher metric = Matcher.equal(Labels.METRIC_NAME, name);
+    if (counter) {
+      for (Series s : q.select(metric, Matcher.equal(Rollups.ROLLUP_LABEL, Rollups.MAX))) {
+        Labels l = s.labels().without(Rollups.ROLLUP_LABEL);
+        SampleCursor c = s.cursor();
+        while (c.next()) {
+          long t = c.timestampMillis() + FIVE_MINUTES - 1;
+          sink.accept(l, raw.computeIfAbsent(t, k -> new Raw()), c.value());
+        }
+      }
+      return;
+    }
+    Map<Labels, TreeMap<Long, double[]>> parts = new HashMap<>();
+    for (Series s : q.select(metric, Matcher.regex(Rollups.ROLLUP_LABEL, "sum|count"))) {
+      int i = Rollups.SUM.equals(s.labels().get(Rollups.ROLLUP_LABEL)) ? 0 : 1;
+      TreeMap<Long, double[]> byTime =
+          parts.computeIfAbsent(s.labels().without(Rollups.ROLLUP_LABEL), k -> new TreeMap<>());
+      SampleCursor c = s.cursor();
+      while (c.next()) {
+        byTime.computeIfAbsent(c.timestampMillis(), k -> new double[2])[i] = c.value();
+      }
+    }
+    for (Map.Entry<Labels, TreeMap<Long, double[]>> e : parts.entrySet()) {
+      for (Map.Entry<Long, double[]> p : e.getValue().entrySet()) {
+        double[] sc = p.getValue();
+        if (sc[1] > 0) {
+          long t = p.getKey() + FIVE_MINUTES - 1;
+          sink.accept(e.getKey(), raw.computeIfAbsent(t, k -> new Raw()), sc[0] / sc[1]);
+        }
+      }
+    }
   }
 
   private static Map<String, Object> sample(long t, Raw r, Map.Entry<Long, Raw> prev) {
@@ -145,24 +241,5 @@ public final class SystemMetricsReader {
     m.put("network_receive_bytes_per_second", rxRate);
     m.put("network_transmit_bytes_per_second", txRate);
     return m;
-  }
-
-  private interface Sink {
-    void accept(Raw r, double v);
-  }
-
-  private static void gauge(Querier q, String name, TreeMap<Long, Raw> raw, Sink sink) {
-    for (Series s : q.select(Matcher.equal(Labels.METRIC_NAME, name))) {
-      each(s, raw, sink);
-    }
-  }
-
-  private static void each(Series s, TreeMap<Long, Raw> raw, Sink sink) {
-    SampleCursor c = s.cursor();
-    while (c.next()) {
-      if (!c.isHistogram()) {
-        sink.accept(raw.computeIfAbsent(c.timestampMillis(), k -> new Raw()), c.value());
-      }
-    }
   }
 }

@@ -13,6 +13,9 @@ import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
+import dev.vigil.tsdb.rollup.Resolution;
+import dev.vigil.tsdb.rollup.RollupOptions;
+import dev.vigil.tsdb.rollup.Rollups;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,6 +240,30 @@ class RequestStatsReaderTest {
     }
     assertThat(reader.cachedBlocks()).isPositive();
     check(new TimeRange(NOW - HOUR, NOW), "no-such-service");
+  }
+
+  @Test
+  void hoursFromTheRollupsEqualTheSumOfEverySlot() throws IOException {
+    fill();
+    RollupOptions options =
+        new RollupOptions(
+            dir.resolve("rollups"),
+            Duration.ofHours(1),
+            Duration.ofDays(365),
+            Duration.ofHours(48),
+            clock);
+    try (Rollups rollups = Rollups.open(tsdb, options)) {
+      assertThat(rollups.catchUp()).isPositive();
+      assertThat(rollups.rolledUpUntil(Resolution.ONE_HOUR)).isGreaterThan(NOW - 3 * HOUR);
+      reader = new RequestStatsReader(tsdb, rollups);
+      for (int pass = 0; pass < 2; pass++) {
+        for (TimeRange r : windows()) {
+          check(r, null);
+          check(r, "auth");
+        }
+      }
+      assertThat(reader.hoursFromRollups()).isGreaterThan(20);
+    }
   }
 
   @Test
