@@ -17,6 +17,9 @@ import java.util.OptionalLong;
  * @param headBytesEstimate estimated heap bytes held by series, chunks and recent samples
  * @param oldestTimestampMillis timestamp of the oldest sample, empty when there is none
  * @param newestTimestampMillis timestamp of the newest sample, empty when there is none
+ * @param blocks on-disk blocks in use
+ * @param blockBytes bytes of those blocks' files
+ * @param corruptBlocks blocks found corrupt and moved to {@code corrupted/} since open
  */
 public record StorageStats(
     long series,
@@ -29,4 +32,7 @@ public record StorageStats(
     long walRepairs,
     long headBytesEstimate,
     OptionalLong oldestTimestampMillis,
-    OptionalLong newestTimestampMillis) {}
+    OptionalLong newestTimestampMillis,
+    long blocks,
+    long blockBytes,
+    long corruptBlocks) {}

@@ -37,6 +37,8 @@ public final class Engine implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Head head;
+  private final Blocks blocks;
+  private final Compactor compactor;
   private final Wal wal;
   private final Committer committer;
   private final int walRepairs;
@@ -63,7 +65,11 @@ public final class Engine implements AutoCloseable {
     }
     this.lock = acquired;
     try {
+      this.blocks = Blocks.open(dir.resolve("blocks"), dir.resolve("corrupted"));
       this.head = new Head(options);
+      this.compactor =
+          new Compactor(
+              head, blocks, options.blockRange().toMillis(), options.retention().toMillis());
       long start = System.nanoTime();
       WalReplay.Result replay;
       head.appendLock.lock();
@@ -124,12 +130,19 @@ public final class Engine implements AutoCloseable {
     if (committer.isClosed()) {
       throw new IllegalStateException("storage is closed");
     }
-    return new HeadQuerier(head, minTimeMillis, maxTimeMillis);
+    // Blocks are dropped whole, so some may still hold samples past the retention: hide them.
+    long cutoff = head.now() - head.retentionMillis;
+    return new MergedQuerier(head, blocks, Math.max(minTimeMillis, cutoff), maxTimeMillis);
   }
 
   /** Counters and gauges; walks every series, so meant for scrapes, not hot paths. */
   public StorageStats stats() {
     long[] range = head.timeRange();
+    for (Block b : blocks.list()) {
+      range[0] = Math.min(range[0], b.meta.minTime());
+      range[1] = Math.max(range[1], b.meta.maxTime() - 1);
+    }
+    range[0] = Math.max(range[0], head.now() - head.retentionMillis); // as queriers see it
     boolean empty = range[0] > range[1];
     return new StorageStats(
         head.seriesCount(),
@@ -142,30 +155,55 @@ public final class Engine implements AutoCloseable {
         walRepairs,
         head.estimatedBytes(),
         empty ? OptionalLong.empty() : OptionalLong.of(range[0]),
-        empty ? OptionalLong.empty() : OptionalLong.of(range[1]));
+        empty ? OptionalLong.empty() : OptionalLong.of(range[1]),
+        blocks.list().size(),
+        blocks.bytes(),
+        blocks.corruptedCount());
   }
 
-  /** Cuts aged samples into chunks, applies retention, and checkpoints if the log has grown. */
+  /**
+   * Cuts aged samples into chunks, applies retention, checks blocks not yet verified, writes the
+   * head's old ranges into blocks (then checkpoints, so that replay does not bring them back),
+   * compacts blocks, and checkpoints if the log has grown.
+   */
   public void maintain() throws IOException {
     maintenanceLock.lock();
     try {
       long now = head.now();
       head.cutAged(now);
       head.applyRetention(now);
+      blocks.verify();
+      boolean persisted = false;
+      while (compactor.compactHead()) {
+        persisted = true;
+      }
       long threshold = Math.max(options.walSegmentSizeBytes(), lastCheckpointBytes);
-      if (wal.bytesSinceCheckpoint() >= threshold) {
+      if (persisted || wal.bytesSinceCheckpoint() >= threshold) {
         checkpointLocked();
       }
+      while (compactor.compactBlocks()) {
+        // one merge per step; a merged block may take part in the next level
+      }
+      applyBlockRetention(now);
     } finally {
       maintenanceLock.unlock();
     }
   }
 
-  /** Drops data older than the retention now, removing series left empty; returns how many. */
+  private int applyBlockRetention(long now) {
+    return blocks.applyRetention(
+        now - head.retentionMillis, options.retentionBytes(), SegmentFiles.directoryBytes(walDir));
+  }
+
+  /**
+   * Drops data older than the retention now, and blocks past the size limit; returns how many
+   * series and blocks were removed.
+   */
   public int applyRetention() {
     maintenanceLock.lock();
     try {
-      return head.applyRetention(head.now());
+      long now = head.now();
+      return head.applyRetention(now) + applyBlockRetention(now);
     } finally {
       maintenanceLock.unlock();
     }

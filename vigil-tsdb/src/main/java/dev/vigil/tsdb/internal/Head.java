@@ -117,7 +117,26 @@ final class Head {
 
   /** Drops samples older than the retention and removes series left empty; returns how many. */
   int applyRetention(long now) {
-    long cutoff = now - retentionMillis;
+    return truncateBefore(now - retentionMillis);
+  }
+
+  /** Boundary below which every sample is in a chunk and no commit may add one. */
+  long minMutableTime() {
+    return minMutableTime;
+  }
+
+  /** Every series in label order, for writing a block. */
+  List<MemSeries> seriesByLabels() {
+    List<MemSeries> all = new ArrayList<>(byId.values());
+    all.sort(Comparator.comparing(s -> s.labels));
+    return all;
+  }
+
+  /**
+   * Drops samples older than {@code cutoff} (persisted in a block, or expired) and removes series
+   * left empty; returns how many series were removed.
+   */
+  int truncateBefore(long cutoff) {
     List<MemSeries> empty = new ArrayList<>();
     for (MemSeries series : byId.values()) {
       if (series.minTime() < cutoff) {
