@@ -310,7 +310,9 @@ final class Block {
       if (segments[n] == null) {
         Path p = dir.resolve("chunks").resolve(ChunkFileWriter.segmentName(n));
         MappedByteBuffer b = map(p);
-        if (b.limit() < ChunkFileWriter.HEADER_BYTES || b.getInt(0) != ChunkFileWriter.MAGIC) {
+        if (b.limit() < ChunkFileWriter.HEADER_BYTES
+            || b.getInt(0) != ChunkFileWriter.MAGIC
+            || b.get(4) != ChunkFileWriter.VERSION) {
           throw new CorruptBlockException(p, 0, "bad chunk segment header");
         }
         segments[n] = b;
