@@ -112,6 +112,40 @@ class BlocksTest {
   }
 
   @Test
+  void aCrashDuringABlockWriteOrBeforeSourcesAreDeletedLeavesOneCopy() throws IOException {
+    Map<Labels, List<Sample>> model = new TreeMap<>();
+    try (Tsdb tsdb = Tsdb.open(options().build())) {
+      write(tsdb, clock, model, 8 * 60);
+      tsdb.maintain();
+    }
+    List<Path> before = blockDirs(dir);
+    // What a crash leaves: a block half-written, and a merged block next to its sources.
+    Path first = before.get(0);
+    Path unfinished = dir.resolve("blocks").resolve("01HF8ABAP0AAAAAAAAAAAAAAAA.tmp");
+    Files.createDirectories(unfinished.resolve("chunks"));
+    Files.write(unfinished.resolve("chunks/000001"), new byte[] {1, 2, 3});
+    Path copy = dir.resolve("blocks").resolve(first.getFileName().toString().replace('0', 'Z'));
+    Files.createDirectories(copy.resolve("chunks"));
+    for (String f : List.of("index", "chunks/000001")) {
+      Files.copy(first.resolve(f), copy.resolve(f));
+    }
+    String meta = Files.readString(first.resolve("meta.json"));
+    Files.writeString(
+        copy.resolve("meta.json"),
+        meta.replace(
+                "\"ulid\" : \"" + first.getFileName() + "\"",
+                "\"ulid\" : \"" + copy.getFileName() + "\"")
+            .replace("\"level\" : 1", "\"level\" : 2"));
+    try (Tsdb tsdb = Tsdb.open(options().build())) {
+      assertThat(unfinished).doesNotExist();
+      assertThat(first).doesNotExist();
+      assertThat(copy).isDirectory();
+      assertThat(tsdb.stats().blocks()).isEqualTo(before.size());
+      assertThat(readAll(tsdb)).containsExactlyEntriesOf(sorted(model));
+    }
+  }
+
+  @Test
   void lateSamplesForAPersistedRangeAreMergedAtReadAndByCompaction() throws IOException {
     Map<Labels, List<Sample>> model = new TreeMap<>();
     Labels late = series("late", "host", "c");

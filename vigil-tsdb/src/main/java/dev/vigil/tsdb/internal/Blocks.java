@@ -67,8 +67,34 @@ final class Blocks implements AutoCloseable {
       }
     }
     loaded.sort(ORDER);
-    blocks.list = List.copyOf(loaded);
+    blocks.list = List.copyOf(dropSuperseded(loaded));
     return blocks;
+  }
+
+  /**
+   * Deletes blocks whose data a compacted block also holds: a crash between publishing a merged
+   * block and deleting its sources leaves both.
+   */
+  private static List<Block> dropSuperseded(List<Block> loaded) throws IOException {
+    List<Block> kept = new ArrayList<>();
+    for (Block b : loaded) {
+      Block by = null;
+      for (Block other : loaded) {
+        if (other != b
+            && other.meta.level() > b.meta.level()
+            && other.meta.sources().containsAll(b.meta.sources())) {
+          by = other;
+          break;
+        }
+      }
+      if (by == null) {
+        kept.add(b);
+      } else {
+        LOG.log(Level.INFO, "deleting block {0}, which compacted block {1} holds", b, by);
+        BlockWriter.deleteRecursively(b.dir);
+      }
+    }
+    return kept;
   }
 
   /** The published blocks, in time order; without references, for planning on one thread. */
