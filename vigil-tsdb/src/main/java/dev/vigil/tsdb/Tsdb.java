@@ -84,6 +84,20 @@ public final class Tsdb implements Storage {
     engine.maintain();
   }
 
+  /**
+   * Deletes the samples with timestamps in [minTimeMillis, maxTimeMillis] of the series matching
+   * every matcher (at least one): blocks get tombstones (applied for good by their next
+   * compaction), the head drops the samples and is checkpointed. Durable when it returns; samples
+   * committed afterwards in the range are kept. Returns how many series were affected, counting a
+   * series once per block and once in the head.
+   *
+   * @throws IllegalArgumentException without matchers or for an empty range
+   */
+  public int delete(long minTimeMillis, long maxTimeMillis, Matcher... matchers)
+      throws IOException {
+    return engine.delete(minTimeMillis, maxTimeMillis, matchers);
+  }
+
   @Override
   public void close() throws IOException {
     engine.close();

@@ -41,6 +41,7 @@ final class Block {
   private final MappedByteBuffer[] segments; // guarded by this; mapped on first use
   private volatile String[] symbols;
   private volatile TreeMap<String, TreeMap<String, Integer>> table;
+  private volatile Tombstones tombstones; // replaced whole by delete, under the maintenance lock
   private final AtomicInteger refs = new AtomicInteger(1);
   private volatile Runnable onLastRelease;
 
@@ -80,6 +81,35 @@ final class Block {
     this.tableOffset = offset(in, toc);
     checkSection(symbolsOffset, "symbols");
     checkSection(tableOffset, "postings offset table");
+    this.tombstones = Tombstones.read(dir);
+  }
+
+  /** Whether some samples are marked deleted. */
+  boolean hasTombstones() {
+    return !tombstones.isEmpty();
+  }
+
+  /**
+   * Marks the samples in [min, max] of the matching series deleted (durably: the tombstones file is
+   * rewritten); returns how many series were affected.
+   */
+  int delete(long min, long max, Matcher... matchers) throws IOException {
+    List<Long> hit = new ArrayList<>();
+    for (long ref : select(matchers)) {
+      for (ChunkMeta c : series(ref).chunks()) {
+        if (c.minTimeMillis() <= max && c.maxTimeMillis() >= min) {
+          hit.add(ref);
+          break;
+        }
+      }
+    }
+    if (!hit.isEmpty()) {
+      Tombstones next =
+          tombstones.with(hit.stream().mapToLong(Long::longValue).toArray(), min, max);
+      next.write(dir);
+      tombstones = next;
+    }
+    return hit.size();
   }
 
   private static int segmentNumber(Path p, String name) {
@@ -264,8 +294,8 @@ final class Block {
     return result;
   }
 
-  /** One series entry: labels, encoding, chunk locations. */
-  record SeriesEntry(Labels labels, ChunkEncoding encoding, List<ChunkMeta> chunks) {}
+  /** One series entry: its reference, labels, encoding, chunk locations. */
+  record SeriesEntry(long ref, Labels labels, ChunkEncoding encoding, List<ChunkMeta> chunks) {}
 
   /** Reads the series entry with reference {@code ref}, checking its CRC-32C. */
   SeriesEntry series(long ref) {
@@ -296,7 +326,7 @@ final class Block {
       chunks.add(new ChunkMeta(min, max, in.uvarint()));
       prevMax = max;
     }
-    return new SeriesEntry(Labels.of(pairs), encoding, chunks);
+    return new SeriesEntry(ref, Labels.of(pairs), encoding, chunks);
   }
 
   // ---- chunks
@@ -337,13 +367,13 @@ final class Block {
     return new Chunk(encoding, in.bytes(len), meta.minTimeMillis(), meta.maxTimeMillis());
   }
 
-  /** Every chunk of a series entry. */
+  /** Every chunk of a series entry, without deleted samples. */
   List<Chunk> chunks(SeriesEntry entry) throws IOException {
     List<Chunk> out = new ArrayList<>(entry.chunks().size());
     for (ChunkMeta m : entry.chunks()) {
       out.add(chunk(m, entry.encoding()));
     }
-    return out;
+    return Tombstones.apply(entry.encoding(), out, tombstones.of(entry.ref()));
   }
 
   // ---- queries
@@ -359,6 +389,7 @@ final class Block {
           chunks.add(chunk(m, e.encoding()));
         }
       }
+      chunks = Tombstones.apply(e.encoding(), chunks, tombstones.of(ref));
       if (chunks.isEmpty()) {
         continue;
       }

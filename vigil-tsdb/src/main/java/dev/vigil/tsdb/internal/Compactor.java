@@ -165,14 +165,17 @@ final class Compactor {
   /** Plans and runs one block compaction; returns whether it merged anything. */
   boolean compactBlocks() throws IOException {
     List<Block> group = plan(blocks.list());
-    if (group.size() < 2) {
+    if (group.isEmpty()) {
       return false;
     }
     merge(group);
     return true;
   }
 
-  /** The blocks to merge next: an overlapping group, else the oldest full leveled window. */
+  /**
+   * The blocks to merge next: an overlapping group, else a block with deletions (alone), else the
+   * oldest full leveled window.
+   */
   List<Block> plan(List<Block> list) {
     List<Block> group = new ArrayList<>();
     long end = Long.MIN_VALUE;
@@ -193,6 +196,11 @@ final class Compactor {
     }
     if (list.isEmpty()) {
       return List.of();
+    }
+    for (Block b : list) {
+      if (b.hasTombstones()) {
+        return List.of(b); // rewritten alone, dropping the deleted samples
+      }
     }
     long newest = list.stream().mapToLong(b -> b.meta.maxTime()).max().getAsLong();
     for (int level = 1; level < ranges.length; level++) {
@@ -247,7 +255,7 @@ final class Compactor {
               id,
               min,
               max,
-              level + 1,
+              group.size() == 1 ? level : level + 1,
               List.copyOf(sources),
               symbols,
               new MergingIterator(byAge));

@@ -209,6 +209,45 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes the samples in [min, max] of the series matching every matcher: tombstones in the
+   * blocks, removal from the head followed by a checkpoint (so that replay cannot bring them back);
+   * durable when it returns. Returns how many series (per block and in the head) were affected.
+   */
+  public int delete(long min, long max, dev.vigil.tsdb.Matcher... matchers) throws IOException {
+    if (matchers.length == 0) {
+      throw new IllegalArgumentException("delete needs at least one matcher");
+    }
+    if (min > max) {
+      throw new IllegalArgumentException("empty range: [" + min + ", " + max + "]");
+    }
+    maintenanceLock.lock();
+    try {
+      if (committer.isClosed()) {
+        throw new IOException("storage is closed");
+      }
+      int affected = 0;
+      for (Block b : blocks.list()) {
+        if (b.overlaps(min, max)) {
+          affected += b.delete(min, max, matchers);
+        }
+      }
+      int inHead;
+      head.appendLock.lock();
+      try {
+        inHead = head.deleteRange(min, max, matchers);
+      } finally {
+        head.appendLock.unlock();
+      }
+      if (inHead > 0) {
+        checkpointLocked();
+      }
+      return affected + inHead;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
   /** Writes a checkpoint now and deletes the segments it covers. */
   public void checkpoint() throws IOException {
     maintenanceLock.lock();

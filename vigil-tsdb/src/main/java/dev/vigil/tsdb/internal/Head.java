@@ -165,6 +165,25 @@ final class Head {
     return removed;
   }
 
+  /**
+   * Removes the samples in [min, max] of the series matching {@code matchers}; {@link #appendLock}
+   * must be held, so no commit is half-applied meanwhile. Returns how many series changed.
+   */
+  int deleteRange(long min, long max, Matcher... matchers) {
+    assert appendLock.isHeldByCurrentThread();
+    int changed = 0;
+    for (long id : postings.select(matchers)) {
+      MemSeries series = byId.get(id);
+      if (series != null
+          && series.maxTime() >= min
+          && series.minTime() <= max
+          && series.deleteRange(min, max)) {
+        changed++;
+      }
+    }
+    return changed;
+  }
+
   /** Snapshots of the series matching {@code matchers} with a sample in [min, max], by labels. */
   List<SeriesSnapshot> select(long min, long max, Matcher... matchers) {
     List<SeriesSnapshot> result = new ArrayList<>();
