@@ -60,10 +60,6 @@ public record TsdbOptions(
       throw new IllegalArgumentException(
           "blockRange must be a positive whole number of seconds: " + blockRange);
     }
-    if (blockRange.compareTo(outOfOrderWindow) <= 0) {
-      throw new IllegalArgumentException(
-          "blockRange must exceed the out-of-order window " + outOfOrderWindow + ": " + blockRange);
-    }
     if (retentionBytes < 0) {
       throw new IllegalArgumentException("negative retentionBytes: " + retentionBytes);
     }
