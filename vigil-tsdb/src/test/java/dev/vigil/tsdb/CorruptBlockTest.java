@@ -129,6 +129,31 @@ class CorruptBlockTest {
   }
 
   @Test
+  void aFlipAnywhereInTheIndexOrAChunkFileIsFoundByTheFirstMaintenancePass() throws IOException {
+    Path id = block.getFileName();
+    for (String name : List.of("index", "chunks/000001")) {
+      Path file = block.resolve(name);
+      long size = Files.size(file);
+      for (long offset = 0; offset < size; offset += Math.max(1, size / 9)) {
+        flip(file, offset);
+        try (Tsdb tsdb = Tsdb.open(options())) {
+          tsdb.maintain();
+          assertSetAside(tsdb);
+        }
+        // Put the block back as it was, for the next offset.
+        Files.move(dir.resolve("corrupted").resolve(id), block);
+        Files.delete(dir.resolve("corrupted"));
+        flip(file, offset);
+      }
+    }
+    try (Tsdb tsdb = Tsdb.open(options())) {
+      tsdb.maintain();
+      assertThat(tsdb.stats().corruptBlocks()).isZero();
+      assertThat(readAll(tsdb)).containsExactlyEntriesOf(new LinkedHashMap<>(model));
+    }
+  }
+
+  @Test
   void aTruncatedChunkFileIsFoundOnOpen() throws IOException {
     Path chunks = block.resolve("chunks/000001");
     try (FileChannel ch = FileChannel.open(chunks, StandardOpenOption.WRITE)) {

@@ -133,6 +133,9 @@ final class Block {
   }
 
   private void checkSection(int at, String what) {
+    if (at + 4 > index.limit()) {
+      throw new CorruptBlockException(indexFile, at, what + " starts past the end");
+    }
     long len = index.getInt(at) & 0xFFFFFFFFL;
     if (len > index.limit()) {
       throw new CorruptBlockException(indexFile, at, what + " length " + len + " too large");
@@ -237,6 +240,9 @@ final class Block {
   }
 
   private long[] postings(int offset) {
+    if (offset < IndexWriter.HEADER_BYTES || offset + 8 > index.limit()) {
+      throw new CorruptBlockException(indexFile, offset, "postings offset outside the index");
+    }
     long len = index.getInt(offset) & 0xFFFFFFFFL;
     ByteIn.checkCrc(index, indexFile, offset + 4, (int) Math.min(len, index.limit()), "postings");
     ByteIn in = new ByteIn(index, indexFile, offset + 4, offset + 4 + (int) len);

@@ -61,8 +61,10 @@ final class Blocks implements AutoCloseable {
         }
         try {
           loaded.add(Block.open(p));
-        } catch (CorruptBlockException | IOException e) {
-          blocks.setAside(p, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          // Damage may surface as any runtime exception (a bad offset, an invalid label);
+          // whatever it is, the store must open without the block.
+          blocks.setAside(p, String.valueOf(e.getMessage()));
         }
       }
     }
@@ -155,8 +157,8 @@ final class Blocks implements AutoCloseable {
         b.verify();
         verified.add(b.meta.id());
         suspect.remove(b.meta.id());
-      } catch (CorruptBlockException | IOException e) {
-        quarantine(b, e.getMessage());
+      } catch (IOException | RuntimeException e) {
+        quarantine(b, String.valueOf(e.getMessage()));
         bad++;
       }
     }
