@@ -144,15 +144,24 @@ final class Blocks implements AutoCloseable {
   }
 
   /**
-   * Checks the whole files of blocks not yet verified since open (and of blocks a reader found
-   * damaged), setting aside those that fail; returns how many were set aside.
+   * Checks the whole files of blocks a reader found damaged, then of blocks not yet verified since
+   * open, until about {@code budgetBytes} were read (at least one block), setting aside those that
+   * fail; returns how many were set aside. The budget keeps one maintenance pass from reading a
+   * large store whole; everything a query or compaction reads is checked by its own CRC anyway.
    */
-  int verify() {
+  int verify(long budgetBytes) {
     int bad = 0;
-    for (Block b : list) {
+    long spent = 0;
+    List<Block> order = new ArrayList<>(list);
+    order.sort(Comparator.comparing((Block b) -> !suspect.contains(b.meta.id())));
+    for (Block b : order) {
       if (verified.contains(b.meta.id()) && !suspect.contains(b.meta.id())) {
         continue;
       }
+      if (spent > 0 && spent + b.bytes > budgetBytes) {
+        break;
+      }
+      spent += b.bytes;
       try {
         b.verify();
         verified.add(b.meta.id());
@@ -163,6 +172,16 @@ final class Blocks implements AutoCloseable {
       }
     }
     return bad;
+  }
+
+  /** The published block holding {@code file}, or null. */
+  Block owning(Path file) {
+    for (Block b : list) {
+      if (file != null && file.startsWith(b.dir)) {
+        return b;
+      }
+    }
+    return null;
   }
 
   /** A reader found {@code b} damaged: it is checked whole on the next maintenance pass. */

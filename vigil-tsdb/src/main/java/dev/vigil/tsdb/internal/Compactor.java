@@ -168,7 +168,16 @@ final class Compactor {
     if (group.isEmpty()) {
       return false;
     }
-    merge(group);
+    try {
+      merge(group);
+    } catch (CorruptBlockException e) {
+      // Damage found while merging: set that block aside, so the next pass does not fail again.
+      Block bad = blocks.owning(e.file());
+      if (bad == null) {
+        throw e;
+      }
+      blocks.quarantine(bad, e.getMessage());
+    }
     return true;
   }
 
