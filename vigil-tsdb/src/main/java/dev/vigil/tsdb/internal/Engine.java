@@ -23,10 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * dev.vigil.tsdb.Tsdb}; public only so that the API package can reach it.
  *
  * <p><b>Assumptions and guarantees.</b> Thread-safe. Maintenance (cutting aged samples into chunks,
- * retention, checkpoints) runs on one daemon thread every minute, and from callers of {@link
- * #maintain}, {@link #applyRetention} and {@link #checkpoint}; {@code maintenanceLock} keeps two of
- * them from overlapping. None of them blocks appends for longer than a checkpoint's snapshot
- * (references and tail copies of every series) or than removing emptied series.
+ * retention, block verification, writing blocks, compaction, checkpoints) runs on one daemon thread
+ * every minute, and from callers of {@link #maintain}, {@link #applyRetention}, {@link #checkpoint}
+ * and {@link #delete}; {@code maintenanceLock} keeps two of them from overlapping. None of them
+ * blocks appends for longer than a checkpoint's snapshot (references and tail copies of every
+ * series), than removing emptied series, or than a delete's removal from the head. Block files are
+ * written and read without any lock that appends take.
  */
 public final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
