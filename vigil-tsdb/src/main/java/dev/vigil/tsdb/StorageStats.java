@@ -15,8 +15,13 @@ import java.util.OptionalLong;
  * @param walBytes bytes in the write-ahead log directory (segments and checkpoint)
  * @param walRepairs torn or corrupt log tails truncated while opening
  * @param headBytesEstimate estimated heap bytes held by series, chunks and recent samples
- * @param oldestTimestampMillis timestamp of the oldest sample, empty when there is none
+ * @param oldestTimestampMillis timestamp of the oldest sample queriers can see (for data in blocks,
+ *     the start of the oldest block's range, or the retention cutoff if later), empty when there is
+ *     none
  * @param newestTimestampMillis timestamp of the newest sample, empty when there is none
+ * @param blocks on-disk blocks in use
+ * @param blockBytes bytes of those blocks' files
+ * @param corruptBlocks blocks found corrupt and moved to {@code corrupted/} since open
  */
 public record StorageStats(
     long series,
@@ -29,4 +34,7 @@ public record StorageStats(
     long walRepairs,
     long headBytesEstimate,
     OptionalLong oldestTimestampMillis,
-    OptionalLong newestTimestampMillis) {}
+    OptionalLong newestTimestampMillis,
+    long blocks,
+    long blockBytes,
+    long corruptBlocks) {}

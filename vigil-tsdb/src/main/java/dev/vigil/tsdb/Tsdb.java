@@ -16,8 +16,12 @@ import java.io.IOException;
  * (docs/format/wal.md). On open, the last checkpoint and the segments after it are replayed; a torn
  * or corrupt tail is truncated with a log line. A maintenance thread cuts aged samples into chunks,
  * drops data past retention and, once the log has grown past the last checkpoint's size, rewrites
- * the head into a new checkpoint and deletes the segments it covers. Reads copy a series' tail and
- * its chunk references under the series' lock and decode afterwards, so queries never hold up
+ * the head into a new checkpoint and deletes the segments it covers. Once the head spans more than
+ * 1.5 block ranges, its oldest whole range is written as an immutable on-disk block (chunk files,
+ * an inverted index, meta.json; docs/format/block.md) and truncated from the head; blocks are
+ * compacted into longer ranges, dropped whole by retention, and set aside in {@code corrupted/}
+ * when a checksum fails. Reads copy a series' tail and its chunk references under the series' lock
+ * and decode afterwards, and merge the head with the overlapping blocks, so queries never hold up
  * appends.
  *
  * <p>Thread-safe; see {@link Storage}.
@@ -55,8 +59,9 @@ public final class Tsdb implements Storage {
   }
 
   /**
-   * Drops samples older than the retention as of the clock now, and removes series left empty;
-   * returns how many series were removed. The maintenance thread does this every minute.
+   * Drops samples older than the retention as of the clock now, removes series left empty, and
+   * drops whole blocks past the retention time or the size limit; returns how many series and
+   * blocks were removed. The maintenance thread does this every minute.
    */
   public int applyRetention() {
     return engine.applyRetention();
@@ -72,10 +77,25 @@ public final class Tsdb implements Storage {
 
   /**
    * Runs one maintenance pass now: cuts samples that left the out-of-order window into chunks,
-   * applies retention, and checkpoints if the log has grown enough.
+   * applies retention, verifies blocks not yet checked, writes old head ranges into blocks,
+   * compacts blocks, and checkpoints if the log has grown enough.
    */
   public void maintain() throws IOException {
     engine.maintain();
+  }
+
+  /**
+   * Deletes the samples with timestamps in [minTimeMillis, maxTimeMillis] of the series matching
+   * every matcher (at least one): blocks get tombstones (applied for good by their next
+   * compaction), the head drops the samples and is checkpointed. Durable when it returns; samples
+   * committed afterwards in the range are kept. Returns how many series were affected, counting a
+   * series once per block and once in the head.
+   *
+   * @throws IllegalArgumentException without matchers or for an empty range
+   */
+  public int delete(long minTimeMillis, long maxTimeMillis, Matcher... matchers)
+      throws IOException {
+    return engine.delete(minTimeMillis, maxTimeMillis, matchers);
   }
 
   @Override

@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param clock the time source for the window and retention ({@link Clock#systemUTC()})
  * @param walSegmentSizeBytes size at which a log segment is closed and a new one begun (64 MiB)
  * @param maxSeries most series held at once (1,000,000)
+ * @param blockRange time range of the blocks the head is cut into (2 hours); compaction merges them
+ *     into ranges three, nine, ... times as long, up to a tenth of the retention
+ * @param retentionBytes most bytes of blocks and log kept on disk, oldest blocks dropped first; 0
+ *     for no limit (the default)
  */
 public record TsdbOptions(
     Path directory,
@@ -22,7 +26,9 @@ public record TsdbOptions(
     Duration outOfOrderWindow,
     Clock clock,
     long walSegmentSizeBytes,
-    int maxSeries) {
+    int maxSeries,
+    Duration blockRange,
+    long retentionBytes) {
 
   /** Smallest segment size accepted: below it a segment would hold almost nothing. */
   public static final long MIN_WAL_SEGMENT_SIZE_BYTES = 4096;
@@ -49,6 +55,14 @@ public record TsdbOptions(
     if (maxSeries < 1) {
       throw new IllegalArgumentException("maxSeries must be at least 1: " + maxSeries);
     }
+    Objects.requireNonNull(blockRange, "blockRange");
+    if (blockRange.toMillis() < 1000 || blockRange.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException(
+          "blockRange must be a positive whole number of seconds: " + blockRange);
+    }
+    if (retentionBytes < 0) {
+      throw new IllegalArgumentException("negative retentionBytes: " + retentionBytes);
+    }
   }
 
   /** A builder with the defaults for data directory {@code directory}. */
@@ -64,6 +78,8 @@ public record TsdbOptions(
     private Clock clock = Clock.systemUTC();
     private long walSegmentSizeBytes = 64L << 20;
     private int maxSeries = 1_000_000;
+    private Duration blockRange = Duration.ofHours(2);
+    private long retentionBytes;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -99,10 +115,29 @@ public record TsdbOptions(
       return this;
     }
 
+    /** Time range of the blocks the head is cut into. */
+    public Builder blockRange(Duration blockRange) {
+      this.blockRange = blockRange;
+      return this;
+    }
+
+    /** Most bytes of blocks and log kept on disk; 0 for no limit. */
+    public Builder retentionBytes(long retentionBytes) {
+      this.retentionBytes = retentionBytes;
+      return this;
+    }
+
     /** The options; throws IllegalArgumentException naming an invalid setting. */
     public TsdbOptions build() {
       return new TsdbOptions(
-          directory, retention, outOfOrderWindow, clock, walSegmentSizeBytes, maxSeries);
+          directory,
+          retention,
+          outOfOrderWindow,
+          clock,
+          walSegmentSizeBytes,
+          maxSeries,
+          blockRange,
+          retentionBytes);
     }
   }
 }

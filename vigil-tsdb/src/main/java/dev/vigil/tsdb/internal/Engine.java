@@ -23,20 +23,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * dev.vigil.tsdb.Tsdb}; public only so that the API package can reach it.
  *
  * <p><b>Assumptions and guarantees.</b> Thread-safe. Maintenance (cutting aged samples into chunks,
- * retention, checkpoints) runs on one daemon thread every minute, and from callers of {@link
- * #maintain}, {@link #applyRetention} and {@link #checkpoint}; {@code maintenanceLock} keeps two of
- * them from overlapping. None of them blocks appends for longer than a checkpoint's snapshot
- * (references and tail copies of every series) or than removing emptied series.
+ * retention, block verification, writing blocks, compaction, checkpoints) runs on one daemon thread
+ * every minute, and from callers of {@link #maintain}, {@link #applyRetention}, {@link #checkpoint}
+ * and {@link #delete}; {@code maintenanceLock} keeps two of them from overlapping. None of them
+ * blocks appends for longer than a checkpoint's snapshot (references and tail copies of every
+ * series), than removing emptied series, or than a delete's removal from the head. Block files are
+ * written and read without any lock that appends take.
  */
 public final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
   private static final long MAINTENANCE_PERIOD_MILLIS = 60_000;
+
+  /** Block bytes checked whole per maintenance pass: about a second of reading. */
+  private static final long VERIFY_BYTES_PER_PASS = 1L << 30;
 
   private final TsdbOptions options;
   private final Path walDir;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Head head;
+  private final Blocks blocks;
+  private final Compactor compactor;
   private final Wal wal;
   private final Committer committer;
   private final int walRepairs;
@@ -63,7 +70,11 @@ public final class Engine implements AutoCloseable {
     }
     this.lock = acquired;
     try {
+      this.blocks = Blocks.open(dir.resolve("blocks"), dir.resolve("corrupted"));
       this.head = new Head(options);
+      this.compactor =
+          new Compactor(
+              head, blocks, options.blockRange().toMillis(), options.retention().toMillis());
       long start = System.nanoTime();
       WalReplay.Result replay;
       head.appendLock.lock();
@@ -124,12 +135,19 @@ public final class Engine implements AutoCloseable {
     if (committer.isClosed()) {
       throw new IllegalStateException("storage is closed");
     }
-    return new HeadQuerier(head, minTimeMillis, maxTimeMillis);
+    // Blocks are dropped whole, so some may still hold samples past the retention: hide them.
+    long cutoff = head.now() - head.retentionMillis;
+    return new MergedQuerier(head, blocks, Math.max(minTimeMillis, cutoff), maxTimeMillis);
   }
 
   /** Counters and gauges; walks every series, so meant for scrapes, not hot paths. */
   public StorageStats stats() {
     long[] range = head.timeRange();
+    for (Block b : blocks.list()) {
+      range[0] = Math.min(range[0], b.meta.minTime());
+      range[1] = Math.max(range[1], b.meta.maxTime() - 1);
+    }
+    range[0] = Math.max(range[0], head.now() - head.retentionMillis); // as queriers see it
     boolean empty = range[0] > range[1];
     return new StorageStats(
         head.seriesCount(),
@@ -142,30 +160,94 @@ public final class Engine implements AutoCloseable {
         walRepairs,
         head.estimatedBytes(),
         empty ? OptionalLong.empty() : OptionalLong.of(range[0]),
-        empty ? OptionalLong.empty() : OptionalLong.of(range[1]));
+        empty ? OptionalLong.empty() : OptionalLong.of(range[1]),
+        blocks.list().size(),
+        blocks.bytes(),
+        blocks.corruptedCount());
   }
 
-  /** Cuts aged samples into chunks, applies retention, and checkpoints if the log has grown. */
+  /**
+   * Cuts aged samples into chunks, applies retention, checks blocks not yet verified, writes the
+   * head's old ranges into blocks (then checkpoints, so that replay does not bring them back),
+   * compacts blocks, and checkpoints if the log has grown.
+   */
   public void maintain() throws IOException {
     maintenanceLock.lock();
     try {
       long now = head.now();
       head.cutAged(now);
       head.applyRetention(now);
+      blocks.verify(VERIFY_BYTES_PER_PASS);
+      boolean persisted = false;
+      while (compactor.compactHead()) {
+        persisted = true;
+      }
       long threshold = Math.max(options.walSegmentSizeBytes(), lastCheckpointBytes);
-      if (wal.bytesSinceCheckpoint() >= threshold) {
+      if (persisted || wal.bytesSinceCheckpoint() >= threshold) {
         checkpointLocked();
       }
+      while (compactor.compactBlocks()) {
+        // one merge per step; a merged block may take part in the next level
+      }
+      applyBlockRetention(now);
     } finally {
       maintenanceLock.unlock();
     }
   }
 
-  /** Drops data older than the retention now, removing series left empty; returns how many. */
+  private int applyBlockRetention(long now) {
+    return blocks.applyRetention(
+        now - head.retentionMillis, options.retentionBytes(), SegmentFiles.directoryBytes(walDir));
+  }
+
+  /**
+   * Drops data older than the retention now, and blocks past the size limit; returns how many
+   * series and blocks were removed.
+   */
   public int applyRetention() {
     maintenanceLock.lock();
     try {
-      return head.applyRetention(head.now());
+      long now = head.now();
+      return head.applyRetention(now) + applyBlockRetention(now);
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /**
+   * Deletes the samples in [min, max] of the series matching every matcher: tombstones in the
+   * blocks, removal from the head followed by a checkpoint (so that replay cannot bring them back);
+   * durable when it returns. Returns how many series (per block and in the head) were affected.
+   */
+  public int delete(long min, long max, dev.vigil.tsdb.Matcher... matchers) throws IOException {
+    if (matchers.length == 0) {
+      throw new IllegalArgumentException("delete needs at least one matcher");
+    }
+    if (min > max) {
+      throw new IllegalArgumentException("empty range: [" + min + ", " + max + "]");
+    }
+    maintenanceLock.lock();
+    try {
+      if (committer.isClosed()) {
+        throw new IOException("storage is closed");
+      }
+      int affected = 0;
+      for (Block b : blocks.list()) {
+        if (b.overlaps(min, max)) {
+          affected += b.delete(min, max, matchers);
+        }
+      }
+      int inHead;
+      head.appendLock.lock();
+      try {
+        inHead = head.deleteRange(min, max, matchers);
+      } finally {
+        head.appendLock.unlock();
+      }
+      if (inHead > 0) {
+        checkpointLocked();
+      }
+      return affected + inHead;
     } finally {
       maintenanceLock.unlock();
     }

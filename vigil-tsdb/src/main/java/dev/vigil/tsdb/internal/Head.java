@@ -117,7 +117,26 @@ final class Head {
 
   /** Drops samples older than the retention and removes series left empty; returns how many. */
   int applyRetention(long now) {
-    long cutoff = now - retentionMillis;
+    return truncateBefore(now - retentionMillis);
+  }
+
+  /** Boundary below which every sample is in a chunk and no commit may add one. */
+  long minMutableTime() {
+    return minMutableTime;
+  }
+
+  /** Every series in label order, for writing a block. */
+  List<MemSeries> seriesByLabels() {
+    List<MemSeries> all = new ArrayList<>(byId.values());
+    all.sort(Comparator.comparing(s -> s.labels));
+    return all;
+  }
+
+  /**
+   * Drops samples older than {@code cutoff} (persisted in a block, or expired) and removes series
+   * left empty; returns how many series were removed.
+   */
+  int truncateBefore(long cutoff) {
     List<MemSeries> empty = new ArrayList<>();
     for (MemSeries series : byId.values()) {
       if (series.minTime() < cutoff) {
@@ -144,6 +163,25 @@ final class Head {
       appendLock.unlock();
     }
     return removed;
+  }
+
+  /**
+   * Removes the samples in [min, max] of the series matching {@code matchers}; {@link #appendLock}
+   * must be held, so no commit is half-applied meanwhile. Returns how many series changed.
+   */
+  int deleteRange(long min, long max, Matcher... matchers) {
+    assert appendLock.isHeldByCurrentThread();
+    int changed = 0;
+    for (long id : postings.select(matchers)) {
+      MemSeries series = byId.get(id);
+      if (series != null
+          && series.maxTime() >= min
+          && series.minTime() <= max
+          && series.deleteRange(min, max)) {
+        changed++;
+      }
+    }
+    return changed;
   }
 
   /** Snapshots of the series matching {@code matchers} with a sample in [min, max], by labels. */

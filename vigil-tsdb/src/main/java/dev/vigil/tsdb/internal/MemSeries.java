@@ -183,6 +183,62 @@ final class MemSeries {
     return writer;
   }
 
+  /**
+   * Removes the samples in [min, max] (inclusive), re-encoding the chunks that hold some; returns
+   * whether any was removed. The sealed boundary stays, so removed sealed samples cannot return.
+   */
+  synchronized boolean deleteRange(long min, long max) {
+    List<long[]> range = List.of(new long[] {min, max});
+    boolean changed = false;
+    for (int i = sealed.size() - 1; i >= 0; i--) {
+      Chunk c = sealed.get(i);
+      if (Tombstones.overlaps(c.minTimeMillis(), c.maxTimeMillis(), range)) {
+        List<Chunk> kept = Tombstones.apply(encoding(), List.of(c), range);
+        sealedBytes -= c.estimatedBytes();
+        sealed.remove(i);
+        for (Chunk k : kept) {
+          sealedBytes += k.estimatedBytes();
+        }
+        sealed.addAll(i, kept);
+        changed |= kept.isEmpty() || kept.get(0).numSamples() != c.numSamples();
+      }
+    }
+    if (open != null && Tombstones.overlaps(open.minTimeMillis(), open.maxTimeMillis(), range)) {
+      List<Chunk> kept = Tombstones.apply(encoding(), List.of(open.toChunk()), range);
+      open = null;
+      if (!kept.isEmpty()) {
+        open = Chunk.newWriter(encoding());
+        ChunkIterator it = kept.get(0).iterator();
+        while (it.next()) {
+          open.append(
+              it.timestamp(), histogram ? 0 : it.value(), histogram ? it.histogram() : null);
+        }
+      }
+      changed = true;
+    }
+    int from = tail.firstAtOrAfter(min);
+    int to = max == Long.MAX_VALUE ? tail.size() : tail.firstAtOrAfter(max + 1);
+    if (from < to) {
+      int n = tail.size();
+      long[] ts = tail.copyTimestamps(to, n);
+      double[] vs = histogram ? null : tail.copyValues(to, n);
+      Histogram[] hs = histogram ? tail.copyHistograms(to, n) : null;
+      long[] headTs = tail.copyTimestamps(0, from);
+      double[] headVs = histogram ? null : tail.copyValues(0, from);
+      Histogram[] headHs = histogram ? tail.copyHistograms(0, from) : null;
+      tail.removeFirst(n);
+      for (int i = 0; i < headTs.length; i++) {
+        tail.insert(i, headTs[i], histogram ? 0 : headVs[i], histogram ? headHs[i] : null);
+      }
+      for (int i = 0; i < ts.length; i++) {
+        tail.insert(tail.size(), ts[i], histogram ? 0 : vs[i], histogram ? hs[i] : null);
+      }
+      changed = true;
+    }
+    updateStatistics();
+    return changed;
+  }
+
   /** Whether the series holds no sample at all. */
   synchronized boolean isEmpty() {
     return sealed.isEmpty() && open == null && tail.size() == 0;

@@ -38,6 +38,21 @@ final class SeriesSnapshot implements Series {
     this.max = max;
   }
 
+  /** A snapshot of chunks only, as a block holds them. */
+  static SeriesSnapshot ofChunks(
+      Labels labels, ChunkEncoding encoding, java.util.List<Chunk> chunks, long min, long max) {
+    boolean h = encoding == ChunkEncoding.HISTOGRAM;
+    return new SeriesSnapshot(
+        labels,
+        h,
+        chunks.toArray(new Chunk[0]),
+        new long[0],
+        h ? null : new double[0],
+        h ? new Histogram[0] : null,
+        min,
+        max);
+  }
+
   @Override
   public Labels labels() {
     return labels;
