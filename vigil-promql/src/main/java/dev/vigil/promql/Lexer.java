@@ -36,8 +36,13 @@ final class Lexer {
 
   private void run() {
     while (true) {
+      int emitted = tokens.size();
       String error = braceOpen ? insideBraces() : bracketOpen ? insideBrackets() : statement();
       if (error != null) {
+        // As in Prometheus, the error item replaces an item emitted in the same step.
+        while (tokens.size() > emitted) {
+          tokens.remove(tokens.size() - 1);
+        }
         tokens.add(new Token(TokenType.ERROR, error, start));
         return;
       }
