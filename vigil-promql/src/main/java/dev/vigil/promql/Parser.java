@@ -40,7 +40,7 @@ public final class Parser {
   }
 
   /** Where a node starts, and for binary operations the operator and the matching as written. */
-  record NodeInfo(int start, int opPos, VectorMatching rawMatching) {}
+  record NodeInfo(int start, int opPos, VectorMatching rawMatching, ValueType type) {}
 
   private final String input;
   private final Options options;
@@ -60,12 +60,21 @@ public final class Parser {
     return parse(query, Options.DEFAULT);
   }
 
-  /** Parses and type-checks a query. */
+  /**
+   * Parses and type-checks a query.
+   *
+   * <p>Parsing and checking recurse once per nesting level; a tree too deep for the thread's stack
+   * (tens of thousands of levels on a default stack) is reported as a parse error.
+   */
   public static Expr parse(String query, Options options) throws ParseException {
-    Parser p = new Parser(query, options);
-    Expr e = p.parseQuery();
-    new TypeChecker(query, p.info).check(e);
-    return e;
+    try {
+      Parser p = new Parser(query, options);
+      Expr e = p.parseQuery();
+      new TypeChecker(query, p.info).check(e);
+      return e;
+    } catch (StackOverflowError e) {
+      throw new ParseException(query, 0, "expression nested too deeply");
+    }
   }
 
   private Expr parseQuery() throws ParseException {
@@ -123,8 +132,31 @@ public final class Parser {
   }
 
   private <E extends Expr> E record(E e, int start) {
-    info.put(e, new NodeInfo(start, -1, null));
+    info.put(e, new NodeInfo(start, -1, null, staticType(e)));
     return e;
+  }
+
+  /**
+   * {@link Expr#type()} from the children's recorded types: O(1), where {@code type()} walks down
+   * nested operators and would make parsing a long chain quadratic.
+   */
+  private ValueType staticType(Expr e) {
+    if (e instanceof BinaryExpr b) {
+      return typeOf(b.lhs()) == ValueType.SCALAR && typeOf(b.rhs()) == ValueType.SCALAR
+          ? ValueType.SCALAR
+          : ValueType.VECTOR;
+    }
+    if (e instanceof ParenExpr p) {
+      return typeOf(p.expr());
+    }
+    if (e instanceof UnaryExpr u) {
+      return typeOf(u.expr());
+    }
+    return e.type();
+  }
+
+  private ValueType typeOf(Expr e) {
+    return info.get(e).type();
   }
 
   private int startOf(Expr e) {
@@ -170,7 +202,7 @@ public final class Parser {
       int nextMin = op.rightAssociative() ? op.precedence() : op.precedence() + 1;
       Expr rhs = parseExpr(nextMin);
       VectorMatching matching = null;
-      if (lhs.type() == ValueType.VECTOR && rhs.type() == ValueType.VECTOR) {
+      if (typeOf(lhs) == ValueType.VECTOR && typeOf(rhs) == ValueType.VECTOR) {
         matching = raw;
         if (op.isSetOperator() && raw.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
           matching =
@@ -182,7 +214,7 @@ public final class Parser {
         }
       }
       BinaryExpr b = new BinaryExpr(op, lhs, rhs, returnBool, matching);
-      info.put(b, new NodeInfo(startOf(lhs), t.pos(), raw));
+      info.put(b, new NodeInfo(startOf(lhs), t.pos(), raw, staticType(b)));
       lhs = b;
     }
   }

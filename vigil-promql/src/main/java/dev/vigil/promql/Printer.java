@@ -11,6 +11,7 @@ import dev.vigil.promql.Expr.SubqueryExpr;
 import dev.vigil.promql.Expr.UnaryExpr;
 import dev.vigil.promql.Expr.VectorSelector;
 import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 
@@ -74,15 +75,25 @@ public final class Printer {
       }
       write(b, a.expr());
       b.append(')');
-    } else if (node instanceof BinaryExpr bin) {
-      write(b, bin.lhs());
-      b.append(' ').append(bin.op().symbol());
-      if (bin.returnBool()) {
-        b.append(" bool");
+    } else if (node instanceof BinaryExpr top) {
+      // Left-nested chains (a + b + c + ...) in a loop, so that long sums do not exhaust the stack.
+      ArrayDeque<BinaryExpr> spine = new ArrayDeque<>();
+      Expr e = top;
+      while (e instanceof BinaryExpr bin) {
+        spine.push(bin);
+        e = bin.lhs();
       }
-      writeMatching(b, bin.matching());
-      b.append(' ');
-      write(b, bin.rhs());
+      write(b, e);
+      while (!spine.isEmpty()) {
+        BinaryExpr bin = spine.pop();
+        b.append(' ').append(bin.op().symbol());
+        if (bin.returnBool()) {
+          b.append(" bool");
+        }
+        writeMatching(b, bin.matching());
+        b.append(' ');
+        write(b, bin.rhs());
+      }
     } else if (node instanceof UnaryExpr u) {
       b.append(u.negative() ? '-' : '+');
       write(b, u.expr());

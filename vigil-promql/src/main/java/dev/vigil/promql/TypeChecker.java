@@ -8,6 +8,7 @@ import dev.vigil.promql.Expr.ParenExpr;
 import dev.vigil.promql.Expr.SubqueryExpr;
 import dev.vigil.promql.Expr.UnaryExpr;
 import dev.vigil.promql.Expr.VectorSelector;
+import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
@@ -59,11 +60,11 @@ final class TypeChecker {
         expectType(a.param(), a.op().paramType(), "aggregation parameter");
       }
     } else if (node instanceof BinaryExpr b) {
-      checkBinary(b);
+      return checkBinaryChain(b);
     } else if (node instanceof Call c) {
       checkCall(c);
     } else if (node instanceof ParenExpr p) {
-      typeOf(p.expr(), false);
+      return typeOf(p.expr(), false);
     } else if (node instanceof UnaryExpr u) {
       ValueType t = typeOf(u.expr(), false);
       if (t != ValueType.SCALAR && t != ValueType.VECTOR) {
@@ -72,6 +73,7 @@ final class TypeChecker {
             "unary expression only allowed on expressions of type scalar or instant vector, got "
                 + GoStrings.quote(t.documentedName()));
       }
+      return t;
     } else if (node instanceof SubqueryExpr s) {
       ValueType t = typeOf(s.expr(), false);
       if (t != ValueType.VECTOR) {
@@ -113,9 +115,27 @@ final class TypeChecker {
     throw error(start(vs), "vector selector must contain at least one non-empty matcher");
   }
 
-  private void checkBinary(BinaryExpr n) throws ParseException {
-    ValueType lt = typeOf(n.lhs(), false);
-    ValueType rt = typeOf(n.rhs(), false);
+  /**
+   * Checks a chain of left-nested binary operations ({@code a + b + c + ...}) bottom-up in a loop,
+   * in the same order as recursion would, so that long sums do not exhaust the stack.
+   */
+  private ValueType checkBinaryChain(BinaryExpr top) throws ParseException {
+    ArrayDeque<BinaryExpr> spine = new ArrayDeque<>();
+    Expr e = top;
+    while (e instanceof BinaryExpr b) {
+      spine.push(b);
+      e = b.lhs();
+    }
+    ValueType lt = typeOf(e, false);
+    while (!spine.isEmpty()) {
+      BinaryExpr b = spine.pop();
+      ValueType rt = typeOf(b.rhs(), false);
+      lt = checkBinary(b, lt, rt);
+    }
+    return lt;
+  }
+
+  private ValueType checkBinary(BinaryExpr n, ValueType lt, ValueType rt) throws ParseException {
     Parser.NodeInfo ni = info.get(n);
     int opPos = ni == null ? start(n) : ni.opPos();
     VectorMatching raw = ni == null || ni.rawMatching() == null ? n.matching() : ni.rawMatching();
@@ -126,10 +146,7 @@ final class TypeChecker {
     if (n.returnBool() && !op.isComparison()) {
       throw error(opPos, "bool modifier can only be used on comparison operators");
     }
-    if (op.isComparison()
-        && !n.returnBool()
-        && n.rhs().type() == ValueType.SCALAR
-        && n.lhs().type() == ValueType.SCALAR) {
+    if (op.isComparison() && !n.returnBool() && rt == ValueType.SCALAR && lt == ValueType.SCALAR) {
       throw error(opPos, "comparisons between scalars must use BOOL modifier");
     }
     VectorMatching.Cardinality card = raw.cardinality();
@@ -170,6 +187,7 @@ final class TypeChecker {
               + GoStrings.quote(op.symbol())
               + " not allowed in binary scalar expression");
     }
+    return lt == ValueType.SCALAR && rt == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
   }
 
   private void checkCall(Call n) throws ParseException {
