@@ -69,6 +69,12 @@ public sealed interface Expr
       implements Expr {
     public VectorSelector {
       Objects.requireNonNull(name, "name");
+      if (!name.isEmpty() && !name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+        throw new IllegalArgumentException(
+            "a metric name before the braces must match [a-zA-Z_:][a-zA-Z0-9_:]*, got "
+                + GoStrings.quote(name)
+                + "; put other names in a __name__ matcher");
+      }
       matchers = List.copyOf(matchers);
     }
 
@@ -109,6 +115,9 @@ public sealed interface Expr
   record MatrixSelector(VectorSelector selector, long rangeMillis) implements Expr {
     public MatrixSelector {
       Objects.requireNonNull(selector, "selector");
+      if (rangeMillis < 0) {
+        throw new IllegalArgumentException("negative range: " + rangeMillis + " ms");
+      }
     }
 
     @Override
@@ -127,6 +136,10 @@ public sealed interface Expr
       implements Expr {
     public SubqueryExpr {
       Objects.requireNonNull(expr, "expr");
+      if (rangeMillis < 0 || stepMillis < 0) {
+        throw new IllegalArgumentException(
+            "negative subquery range or step: " + rangeMillis + " ms, " + stepMillis + " ms");
+      }
     }
 
     public SubqueryExpr withOffset(long millis) {
