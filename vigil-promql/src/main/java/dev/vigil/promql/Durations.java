@@ -43,6 +43,25 @@ public final class Durations {
     if (s.isEmpty()) {
       throw new IllegalArgumentException("empty duration string");
     }
+    // Name an unknown unit first, as prometheus/common does ("5y1hs": unit "hs").
+    for (int i = 0; i < s.length(); ) {
+      int digits = i;
+      while (i < s.length() && Character.isDigit(s.charAt(i))) {
+        i++;
+      }
+      int unit = i;
+      while (i < s.length() && Lexer.isAlpha(s.charAt(i))) {
+        i++;
+      }
+      String u = s.substring(unit, i);
+      if (u.isEmpty()) {
+        break; // Not digits and a unit: the pattern below rejects it.
+      }
+      if (unit > digits && !u.isEmpty() && !UNITS.contains(u)) {
+        throw new IllegalArgumentException(
+            "unknown unit " + GoStrings.quote(u) + " in duration " + GoStrings.quote(s));
+      }
+    }
     Matcher m = DURATION.matcher(s);
     if (!m.matches()) {
       throw new IllegalArgumentException("not a valid duration string: " + GoStrings.quote(s));
@@ -69,6 +88,9 @@ public final class Durations {
     }
     return total;
   }
+
+  private static final java.util.Set<String> UNITS =
+      java.util.Set.of("y", "w", "d", "h", "m", "s", "ms");
 
   /**
    * Formats a non-negative duration as {@code model.Duration.String()}: years and weeks only when

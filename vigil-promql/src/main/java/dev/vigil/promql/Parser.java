@@ -413,7 +413,7 @@ public final class Parser {
 
   private Expr parseRangeOrSubquery(Expr e) throws ParseException {
     Token open = next();
-    long range = parseBracketDuration("subquery selector", "duration");
+    long range = parseBracketDuration();
     Token t = peek();
     if (t.type() == TokenType.RIGHT_BRACKET) {
       next();
@@ -437,7 +437,7 @@ public final class Parser {
     long step = 0;
     Token s = peek();
     if (s.type() == TokenType.DURATION || s.type() == TokenType.NUMBER) {
-      step = parseBracketDuration("subquery selector", "duration or \"]\"");
+      step = parseBracketDuration();
       Token close = peek();
       if (close.type() != TokenType.RIGHT_BRACKET) {
         throw durationOrUnexpected(close, "subquery selector", "\"]\"");
@@ -459,14 +459,22 @@ public final class Parser {
     }
   }
 
-  private long parseBracketDuration(String context, String expected) throws ParseException {
+  /** A range or subquery step: a positive duration or number of seconds. */
+  private long parseBracketDuration() throws ParseException {
     Token t = peek();
     if (t.type() != TokenType.DURATION && t.type() != TokenType.NUMBER) {
-      throw durationOrUnexpected(t, context, expected);
+      throw durationOrUnexpected(t, "subquery or range selector", EXPECTED_DURATION);
     }
     next();
-    return durationMillis(t, false);
+    long millis = durationMillis(t, false);
+    if (millis <= 0) {
+      throw error(t.pos(), "duration must be greater than 0");
+    }
+    return millis;
   }
+
+  /** Prometheus 3's wording, which names its (experimental) duration functions too. */
+  private static final String EXPECTED_DURATION = "number, duration, step(), or range()";
 
   /** A duration literal, or a number of seconds (PromQL 3), in milliseconds. */
   private long durationMillis(Token t, boolean negative) throws ParseException {
@@ -504,7 +512,7 @@ public final class Parser {
       t = peek();
     }
     if (t.type() != TokenType.DURATION && t.type() != TokenType.NUMBER) {
-      throw unexpected(t, "offset", "number or duration");
+      throw unexpected(t, "offset", EXPECTED_DURATION);
     }
     next();
     long offset = durationMillis(t, negative);

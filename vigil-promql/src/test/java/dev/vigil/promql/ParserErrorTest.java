@@ -114,15 +114,25 @@ class ParserErrorTest {
           x + bool y               | 1:3: parse error: bool modifier can only be used on comparison operators
           x + group_left y         | 1:5: parse error: unexpected <group_left>
           x[5m                     | 1:5: parse error: unexpected end of input in duration expression
-          x[]                      | 1:3: parse error: unexpected "]" in subquery selector, expected duration
+          x[]                      | 1:3: parse error: unexpected "]" in subquery or range selector, expected number, duration, step(), or range()
+          foo[0m]                  | 1:5: parse error: duration must be greater than 0
+          foo[5m:0]                | 1:8: parse error: duration must be greater than 0
+          foo[5y1hs]               | 1:5: parse error: unknown unit "hs" in duration "5y1hs"
+          foo[5m1]                 | 1:5: parse error: bad number or duration syntax: "5m1"
+          foo["5m"]                | 1:5: parse error: unexpected character in duration expression: '"'
+          (foo + bar)[5m]          | 1:12: parse error: ranges only allowed for vector selectors
+          test[5d] OFFSET 10s [10m:5s] | 1:1: parse error: subquery is only allowed on instant vector, got matrix instead
+          "\\c"                   | 1:1: parse error: unknown escape sequence U+0063 'c'
+          "\\x."                  | 1:1: parse error: illegal character U+002E '.' in escape sequence
+          "\\                     | 1:1: parse error: escape sequence not terminated
           x[5m:1m:1m]              | 1:9: parse error: unexpected repeated colon in duration expression
           x[:5m]                   | 1:4: parse error: unexpected colon before duration in duration expression
           x[5mm]                   | 1:3: parse error: bad number or duration syntax: "5mm"
           x[1m1h]                  | 1:3: parse error: not a valid duration string: "1m1h"
           x[5m x]                  | 1:6: parse error: unexpected character in duration expression: 'x'
           x[5m+1m]                 | 1:5: parse error: experimental duration expression is not enabled
-          foo offset               | 1:11: parse error: unexpected end of input in offset, expected number or duration
-          foo offset bar           | 1:12: parse error: unexpected identifier "bar" in offset, expected number or duration
+          foo offset               | 1:11: parse error: unexpected end of input in offset, expected number, duration, step(), or range()
+          foo offset bar           | 1:12: parse error: unexpected identifier "bar" in offset, expected number, duration, step(), or range()
           foo ==                   | 1:7: parse error: unexpected end of input
           foo ]                    | 1:5: parse error: unexpected right bracket ']'
           foo{a="b"}{c="d"}        | 1:11: parse error: unexpected "{"
