@@ -151,11 +151,43 @@ class ParserErrorTest {
           x[300000000000]          | 1:3: parse error: duration out of range
           x anchored               | 1:1: parse error: anchored modifier is experimental and not enabled
           fill(x)                  | 1:1: parse error: unexpected <fill>
+          @@                       | 1:1: parse error: unexpected <op:@>
+          }                        | 1:1: parse error: unexpected character: '}'
+          {                        | 1:2: parse error: unexpected end of input inside braces
+          -=                       | 1:2: parse error: unexpected "="
+          ++-++-+-+-<              | 1:11: parse error: unexpected <op:<>
+          e-+=/(0)                 | 1:4: parse error: unexpected "="
+          a>b()                    | 1:3: parse error: unknown function with name "b"
+          rate(avg)                | 1:6: parse error: expected type range vector in call to function "rate", got instant vector
+          floor(1)                 | 1:7: parse error: expected type instant vector in call to function "floor", got scalar
+          hour(a, a, a)            | 1:1: parse error: expected at most 1 argument(s) in call to "hour", got 3
+          sum without(==)(x)       | 1:13: parse error: unexpected <op:==> in grouping opts, expected label
+          sum without(,)(x)        | 1:13: parse error: unexpected "," in grouping opts, expected label
+          sum without(foo,,)(x)    | 1:17: parse error: unexpected "," in grouping opts, expected label
+          sum some_metric by (test) | 1:5: parse error: unexpected identifier "some_metric"
+          sum (x) by test          | 1:12: parse error: unexpected identifier "test" in grouping opts, expected "("
+          sum () by (test)         | 1:1: parse error: no arguments for aggregate expression provided
+          MIN keep_common (x)      | 1:5: parse error: unexpected identifier "keep_common"
+          sum (x) without (t) by (t) | 1:21: parse error: unexpected <by>
+          topk(x,)                 | 1:7: parse error: trailing commas not allowed in function call args
+          topk(x, y)               | 1:6: parse error: expected type scalar in aggregation parameter, got instant vector
+          rate(x[5m]) @ 1234       | 1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery
+          foo and bool 10          | 1:5: parse error: bool modifier can only be used on comparison operators
+          foo or on(bar) group_left(baz) bar | 1:1: parse error: no grouping allowed for "or" operation
+          rate(food[1m])[1h] offset 1h | 1:15: parse error: ranges only allowed for vector selectors
           """)
   void rejectsWithPrometheusPositionAndWording(String query, String message) {
     String q = query.replace("\\n", "\n");
     ParseException e = parseError(q, Parser.Options.DEFAULT);
     assertThat(e.getMessage()).isEqualTo(message);
+  }
+
+  @org.junit.jupiter.api.Test
+  void reportsTheFirstErrorOfAHugeQueryInLinearTime() {
+    // From Prometheus' parse_test.go: 10000 bad selectors under 1000 subqueries.
+    String q = "(" + "-{}-1".repeat(10000) + ")" + "[1m:]".repeat(1000);
+    assertThat(parseError(q, Parser.Options.DEFAULT).getMessage())
+        .isEqualTo("1:3: parse error: vector selector must contain at least one non-empty matcher");
   }
 
   @ParameterizedTest(name = "{0}")

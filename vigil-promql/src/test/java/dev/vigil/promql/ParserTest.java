@@ -251,6 +251,58 @@ class ParserTest {
                 new StringLiteral("b"),
                 new StringLiteral("(.*)"))),
         Arguments.of("time()", call("time")),
+        Arguments.of("foo @ 3.3335", vs("foo").withAt(AtModifier.at(3334))),
+        Arguments.of("foo @ 0xA", vs("foo").withAt(AtModifier.at(10000))),
+        Arguments.of("foo @ -3.3e1", vs("foo").withAt(AtModifier.at(-33000))),
+        Arguments.of("foo @ .3", vs("foo").withAt(AtModifier.at(300))),
+        Arguments.of(
+            "{'foo\\'bar', 'a\\\\dos\\\\path'='boo\\\\urns'}",
+            vs(
+                "",
+                LabelMatcher.equal("__name__", "foo'bar"),
+                LabelMatcher.equal("a\\dos\\path", "boo\\urns"))),
+        Arguments.of("foo{bar='}'}", vs("foo", LabelMatcher.equal("bar", "}"))),
+        Arguments.of("foo{NaN='bc'}", vs("foo", LabelMatcher.equal("NaN", "bc"))),
+        Arguments.of(
+            "{\"bar\", __name__=\"baz\"}",
+            vs("", LabelMatcher.equal("__name__", "bar"), LabelMatcher.equal("__name__", "baz"))),
+        Arguments.of(
+            "offset{step=\"1s\"}[5m]",
+            new MatrixSelector(vs("offset", LabelMatcher.equal("step", "1s")), 5 * M)),
+        Arguments.of("anchored{job=\"test\"}", vs("anchored", LabelMatcher.equal("job", "test"))),
+        Arguments.of(
+            "sum(sum)", new AggregateExpr(AggregationOp.SUM, null, vs("sum"), List.of(), false)),
+        Arguments.of(
+            "sum without(and, by, avg, count, alert, annotations)(x)",
+            new AggregateExpr(
+                AggregationOp.SUM,
+                null,
+                vs("x"),
+                List.of("and", "by", "avg", "count", "alert", "annotations"),
+                true)),
+        Arguments.of(
+            "foo + bar or bla and blub",
+            bin(
+                BinaryOp.OR,
+                bin(BinaryOp.ADD, vs("foo"), vs("bar")),
+                bin(BinaryOp.AND, vs("bla"), vs("blub")))),
+        Arguments.of(
+            "bar + on(foo) bla / on(baz, buz) group_right(test) blub",
+            new BinaryExpr(
+                BinaryOp.ADD,
+                vs("bar"),
+                new BinaryExpr(
+                    BinaryOp.DIV,
+                    vs("bla"),
+                    vs("blub"),
+                    false,
+                    new VectorMatching(
+                        Cardinality.ONE_TO_MANY, List.of("baz", "buz"), true, List.of("test"))),
+                false,
+                new VectorMatching(Cardinality.ONE_TO_ONE, List.of("foo"), true, List.of()))),
+        Arguments.of(
+            "some_metric offset 1m [10m:5s]",
+            new SubqueryExpr(vs("some_metric").withOffset(M), 10 * M, 5 * S, 0, null)),
         Arguments.of("round(x)", call("round", vs("x"))));
   }
 
