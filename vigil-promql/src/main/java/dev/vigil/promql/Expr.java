@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A PromQL expression: an immutable tree of records. Two trees are equal when they print the same
- * way; source positions are not part of the tree (the parser reports them in errors only). {@link
- * Printer#print} writes the canonical text, and {@code Parser.parse(Printer.print(e))} equals
- * {@code e} for every tree the parser produces.
+ * A PromQL expression: an immutable tree of records, compared by value. Source positions are not
+ * part of the tree (the parser reports them in errors only). {@link Printer#print} writes the
+ * canonical text, and {@code Parser.parse(Printer.print(e))} equals {@code e} for every tree the
+ * parser produces.
  */
 public sealed interface Expr
     permits Expr.NumberLiteral,

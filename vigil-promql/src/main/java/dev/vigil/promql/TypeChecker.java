@@ -9,7 +9,6 @@ import dev.vigil.promql.Expr.SubqueryExpr;
 import dev.vigil.promql.Expr.UnaryExpr;
 import dev.vigil.promql.Expr.VectorSelector;
 import java.util.ArrayDeque;
-import java.util.Map;
 
 /**
  * The static checks of Prometheus' {@code checkAST}, in its order and words: operand and argument
@@ -19,16 +18,15 @@ import java.util.Map;
 final class TypeChecker {
 
   private final String query;
-  private final Map<Expr, Parser.NodeInfo> info;
+  private final NodeTable nodes;
 
-  TypeChecker(String query, Map<Expr, Parser.NodeInfo> info) {
+  TypeChecker(String query, NodeTable nodes) {
     this.query = query;
-    this.info = info;
+    this.nodes = nodes;
   }
 
   private int start(Expr e) {
-    Parser.NodeInfo i = info.get(e);
-    return i == null ? 0 : i.start();
+    return nodes.start(e);
   }
 
   private ParseException error(int pos, String reason) {
@@ -136,7 +134,7 @@ final class TypeChecker {
   }
 
   private ValueType checkBinary(BinaryExpr n, ValueType lt, ValueType rt) throws ParseException {
-    Parser.NodeInfo ni = info.get(n);
+    NodeTable.Info ni = nodes.get(n);
     int opPos = ni == null ? start(n) : ni.opPos();
     VectorMatching raw = ni == null || ni.rawMatching() == null ? n.matching() : ni.rawMatching();
     if (raw == null) {
