@@ -53,18 +53,60 @@ public final class Parser {
   /**
    * Parses and type-checks a query.
    *
-   * <p>Parsing and checking recurse once per nesting level; a tree too deep for the thread's stack
-   * (tens of thousands of levels on a default stack) is reported as a parse error.
+   * <p>Parsing and checking recurse once per nesting level. A query nested too deeply for the
+   * caller's stack (a few thousand levels) is parsed again on a thread with a {@value
+   * #DEEP_STACK_BYTES}-byte stack; deeper still is reported as a parse error.
    */
   public static Expr parse(String query, Options options) throws ParseException {
     try {
-      Parser p = new Parser(query, options);
-      Expr e = p.parseQuery();
-      new TypeChecker(query, p.nodes).check(e);
-      return e;
+      return parseOnThisThread(query, options);
     } catch (StackOverflowError e) {
-      throw new ParseException(query, 0, "expression nested too deeply");
+      return parseOnDeepStack(query, options);
     }
+  }
+
+  /** The stack of the thread that re-parses deeply nested queries: about 100,000 levels. */
+  static final long DEEP_STACK_BYTES = 64L << 20;
+
+  private static Expr parseOnThisThread(String query, Options options) throws ParseException {
+    Parser p = new Parser(query, options);
+    Expr e = p.parseQuery();
+    new TypeChecker(query, p.nodes).check(e);
+    return e;
+  }
+
+  private static Expr parseOnDeepStack(String query, Options options) throws ParseException {
+    Object[] outcome = new Object[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome[0] = parseOnThisThread(query, options);
+              } catch (ParseException | RuntimeException | StackOverflowError e) {
+                outcome[0] = e;
+              }
+            },
+            "promql-deep-parse",
+            DEEP_STACK_BYTES);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ParseException(query, 0, "parse interrupted");
+    }
+    // join() orders the thread's write to outcome before this read.
+    if (outcome[0] instanceof Expr e) {
+      return e;
+    }
+    if (outcome[0] instanceof ParseException e) {
+      throw e;
+    }
+    if (outcome[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    throw new ParseException(query, 0, "expression nested too deeply");
   }
 
   private Expr parseQuery() throws ParseException {

@@ -386,8 +386,7 @@ class ParserTest {
 
   @Test
   void parsingIsLinearInQueryLength() throws ParseException {
-    // A 100k-term sum and 1000 nested parentheses parse; a quadratic step would be slow, too deep
-    // a tree is a clean error below.
+    // A 100k-term sum and 1000 nested parentheses parse; a quadratic step would be slow.
     StringBuilder sum = new StringBuilder("x0");
     for (int i = 1; i < 100_000; i++) {
       sum.append(" + x").append(i);
@@ -396,6 +395,14 @@ class ParserTest {
     assertThat(Printer.print(parsed)).isEqualTo(sum.toString());
     String nested = "(".repeat(1000) + "1" + ")".repeat(1000);
     assertThat(Parser.parse(nested).type()).isEqualTo(ValueType.SCALAR);
+  }
+
+  @Test
+  void parsesDeepNestingOnALargerStack() throws ParseException {
+    // Deeper than the test thread's stack: parsed on the parser's own thread. (Expr.type() on the
+    // result recurses too, so only the root is inspected here.)
+    String nested = "-(".repeat(20_000) + "x" + ")".repeat(20_000);
+    assertThat(Parser.parse(nested)).isInstanceOf(UnaryExpr.class);
   }
 
   @Test
