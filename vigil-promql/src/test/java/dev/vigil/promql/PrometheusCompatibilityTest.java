@@ -135,6 +135,8 @@ class PrometheusCompatibilityTest {
 
   private static final List<String> REJECTED =
       List.of(
+          "",
+          "  # only a comment",
           "1+",
           ".",
           "0deadbeef",
@@ -194,6 +196,9 @@ class PrometheusCompatibilityTest {
           "x + bool y",
           "x + group_left y",
           "x[1m1h]",
+          "x[0s]",
+          "x[5m:0s]",
+          "sum by (a) x",
           "foo ==",
           "foo ]",
           "foo 1",
