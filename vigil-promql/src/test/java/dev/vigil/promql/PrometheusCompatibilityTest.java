@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -265,6 +266,55 @@ class PrometheusCompatibilityTest {
       assertThat(prometheusError(q)).as("Prometheus accepts %s", q).isNull();
       assertThat(vigilError(q)).as("Vigil accepts %s", q).isNull();
     }
+  }
+
+  /**
+   * Random well-typed trees in the language both versions share, printed by Vigil, are accepted by
+   * Prometheus' own parser ({@code promtool check rules} parses every rule's expression).
+   */
+  @Test
+  void prometheusParsesWhatThePrinterWrites() throws Exception {
+    Random random = new Random(42);
+    StringBuilder rules = new StringBuilder("groups:\n- name: printed\n  rules:\n");
+    List<String> printed = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Expr e = new RandomExprs(random, true).any(random.nextInt(5));
+      String text = Printer.print(e);
+      assertThat(Parser.parse(text)).as(text).isEqualTo(e);
+      printed.add(text);
+      rules
+          .append("  - record: r")
+          .append(i)
+          .append("\n    expr: ")
+          .append(yamlQuote(text))
+          .append('\n');
+    }
+    Path file = dir.resolve("printed.rules.yml");
+    Files.writeString(file, rules.toString());
+    Process promtool =
+        new ProcessBuilder("/usr/bin/promtool", "check", "rules", file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(promtool.waitFor()).as(output).isZero();
+    assertThat(output).contains("SUCCESS: 1000 rules found");
+  }
+
+  /** A YAML double-quoted scalar. */
+  private static String yamlQuote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (c == '"' || c == '\\') {
+                b.append('\\').appendCodePoint(c);
+              } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
+    return b.append('"').toString();
   }
 
   @Test

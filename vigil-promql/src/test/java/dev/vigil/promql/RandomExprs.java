@@ -85,10 +85,29 @@ final class RandomExprs {
     400 * 86_400_000L + 1
   };
 
+  /** Labels that Prometheus 2.42 (no quoted names) can write in every position. */
+  private static final String[] LEGACY_LABELS = {
+    "job", "instance", "le", "a_b", "on", "bool", "group_left", "__name__x"
+  };
+
+  /** Functions added after Prometheus 2.42 that are not experimental in 3.x. */
+  private static final java.util.Set<String> AFTER_242 =
+      java.util.Set.of("histogram_avg", "histogram_stddev", "histogram_stdvar");
+
   private final Random r;
+  private final boolean legacy;
 
   RandomExprs(Random random) {
+    this(random, false);
+  }
+
+  /**
+   * Trees of PromQL 3, or with {@code legacy} only trees that Prometheus 2.42 also reads: no
+   * durations as numbers, quoted names, trim operators, experimental or newer functions.
+   */
+  RandomExprs(Random random, boolean legacy) {
     this.r = random;
+    this.legacy = legacy;
   }
 
   /** A random expression of any type. */
@@ -117,7 +136,10 @@ final class RandomExprs {
       case 2 -> call("scalar", vector(depth - 1));
       case 3 -> paren(scalar(depth - 1));
       case 4 -> unary(scalar(depth - 1));
-      case 5 -> call("min_of", scalar(depth - 1), scalar(depth - 1));
+      case 5 ->
+          legacy
+              ? call("scalar", vector(depth - 1))
+              : call("min_of", scalar(depth - 1), scalar(depth - 1));
       default -> {
         BinaryOp op = arithmeticOrComparison();
         yield binary(op, scalar(depth - 1), scalar(depth - 1), op.isComparison(), null);
@@ -126,7 +148,7 @@ final class RandomExprs {
   }
 
   private NumberLiteral number() {
-    if (r.nextInt(4) == 0) {
+    if (!legacy && r.nextInt(4) == 0) {
       long ms = duration();
       return new NumberLiteral((r.nextBoolean() ? ms : -ms) / 1000.0, true);
     }
@@ -138,7 +160,19 @@ final class RandomExprs {
     BinaryOp op;
     do {
       op = BinaryOp.values()[r.nextInt(BinaryOp.values().length)];
-    } while (op.isSetOperator());
+    } while (op.isSetOperator() || (legacy && trim(op)));
+    return op;
+  }
+
+  private static boolean trim(BinaryOp op) {
+    return op == BinaryOp.TRIM_UPPER || op == BinaryOp.TRIM_LOWER;
+  }
+
+  private BinaryOp anyOperator() {
+    BinaryOp op;
+    do {
+      op = BinaryOp.values()[r.nextInt(BinaryOp.values().length)];
+    } while (legacy && trim(op));
     return op;
   }
 
@@ -159,7 +193,7 @@ final class RandomExprs {
             op, scalarLeft ? s : v, scalarLeft ? v : s, op.isComparison() && r.nextBoolean(), null);
       }
       default -> {
-        BinaryOp op = BinaryOp.values()[r.nextInt(BinaryOp.values().length)];
+        BinaryOp op = anyOperator();
         yield binary(
             op,
             vector(depth - 1),
@@ -194,7 +228,7 @@ final class RandomExprs {
     List<String> out = new ArrayList<>();
     int n = r.nextInt(3);
     for (int i = 0; i < n; i++) {
-      String l = pick(LABELS);
+      String l = pick(legacy ? LEGACY_LABELS : LABELS);
       if (!out.contains(l)) {
         out.add(l);
       }
@@ -221,7 +255,7 @@ final class RandomExprs {
     for (int i = 0; i < n; i++) {
       MatchType t = MatchType.values()[r.nextInt(4)];
       String value = t.isRegex() ? pick(REGEXES) : pick(VALUES);
-      matchers.add(LabelMatcher.of(pick(LABELS), t, value));
+      matchers.add(LabelMatcher.of(pick(legacy ? LEGACY_LABELS : LABELS), t, value));
     }
     if (name.isEmpty()) {
       matchers.add(
@@ -254,7 +288,10 @@ final class RandomExprs {
   }
 
   private Expr aggregation(int depth) {
-    AggregationOp op = AggregationOp.values()[r.nextInt(AggregationOp.values().length)];
+    AggregationOp op;
+    do {
+      op = AggregationOp.values()[r.nextInt(AggregationOp.values().length)];
+    } while (legacy && op.experimental());
     Expr param = null;
     if (op.hasParam()) {
       param =
@@ -267,6 +304,7 @@ final class RandomExprs {
     List<Function> candidates =
         Functions.all().values().stream()
             .filter(f -> f.returnType() == returnType && !f.name().equals("info"))
+            .filter(f -> !legacy || !(f.experimental() || AFTER_242.contains(f.name())))
             .toList();
     Function f = candidates.get(r.nextInt(candidates.size()));
     int max = Math.min(f.maxArgs(), f.minArgs() + 2);
