@@ -16,8 +16,11 @@ final class GoStrings {
     return b.append('"').toString();
   }
 
-  /** {@code %q} of a rune: {@code 'x'}. */
+  /** {@code %q} of a rune: {@code 'x'}; end of input (-1) is Go's replacement character. */
   static String quoteRune(int cp) {
+    if (cp < 0 || cp > Character.MAX_CODE_POINT) {
+      cp = 0xFFFD;
+    }
     StringBuilder b = new StringBuilder("'");
     appendEscaped(b, new String(Character.toChars(cp)), '\'');
     return b.append('\'').toString();

@@ -152,6 +152,8 @@ class ParserErrorTest {
           x anchored               | 1:1: parse error: anchored modifier is experimental and not enabled
           fill(x)                  | 1:1: parse error: unexpected <fill>
           @@                       | 1:1: parse error: unexpected <op:@>
+          foo !                    | 1:5: parse error: unexpected character after '!': '�'
+          foo{a!                   | 1:6: parse error: unexpected character after '!' inside braces: '�'
           }                        | 1:1: parse error: unexpected character: '}'
           {                        | 1:2: parse error: unexpected end of input inside braces
           -=                       | 1:2: parse error: unexpected "="
