@@ -294,6 +294,9 @@ public final class Parser {
   // ---- calls and aggregations ----
 
   private Expr parseCall(Token name) throws ParseException {
+    // As in Prometheus, the name is looked up when the call is complete, so a syntax error in the
+    // arguments is reported first.
+    List<Expr> args = parseArgs();
     String fname = name.text();
     Function f = Functions.get(fname);
     if (f == null) {
@@ -302,7 +305,6 @@ public final class Parser {
     if (f.experimental() && !options.experimentalFunctions()) {
       throw ts.error(name.pos(), "function " + GoStrings.quote(fname) + " is not enabled");
     }
-    List<Expr> args = parseArgs();
     return nodes.record(new Call(f, args), name.pos());
   }
 
@@ -319,7 +321,8 @@ public final class Parser {
       Token t = ts.peek();
       if (t.type() == TokenType.COMMA) {
         ts.next();
-        if (ts.peek().type() == TokenType.RIGHT_PAREN) {
+        if (!startsExpression(ts.peek().type())) {
+          // Prometheus' grammar reduces "args ," on any token that cannot start an argument.
           throw ts.error(t.pos(), "trailing commas not allowed in function call args");
         }
       } else if (t.type() == TokenType.RIGHT_PAREN) {
@@ -329,6 +332,35 @@ public final class Parser {
         throw ts.unexpected(t, "", "");
       }
     }
+  }
+
+  private static boolean startsExpression(TokenType t) {
+    return switch (t) {
+      case NUMBER,
+          DURATION,
+          STRING,
+          LEFT_PAREN,
+          LEFT_BRACE,
+          IDENTIFIER,
+          METRIC_IDENTIFIER,
+          AGGREGATOR,
+          ADD,
+          SUB,
+          LAND,
+          LOR,
+          LUNLESS,
+          BY,
+          WITHOUT,
+          OFFSET,
+          START,
+          END,
+          STEP,
+          RANGE,
+          ANCHORED,
+          SMOOTHED ->
+          true;
+      default -> false;
+    };
   }
 
   private Expr parseAggregation(Token opToken) throws ParseException {

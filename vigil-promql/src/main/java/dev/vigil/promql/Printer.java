@@ -239,6 +239,7 @@ public final class Printer {
     if (Double.isInfinite(v)) {
       return v > 0 ? "+Inf" : "-Inf";
     }
-    return String.format(Locale.ROOT, "%.6f", v);
+    // Go prints the double's exact decimal expansion.
+    return new BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
   }
 }

@@ -24,9 +24,73 @@ final class Re2 {
     try {
       return Pattern.compile("(?s:" + java + ")");
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "error parsing regexp: " + e.getDescription() + ": `" + re + "`");
+      // RE2's words for the common mistakes; it quotes the anchored pattern Prometheus compiles.
+      String anchored = "`^(?s:" + re + ")$`";
+      String description = e.getDescription();
+      if (description.startsWith("Unclosed group")) {
+        throw new IllegalArgumentException("error parsing regexp: missing closing ): " + anchored);
+      }
+      if (description.startsWith("Unmatched closing ')'")) {
+        throw new IllegalArgumentException("error parsing regexp: unexpected ): " + anchored);
+      }
+      int open = unclosedClassStart(re);
+      if (description.startsWith("Unclosed character class") && open >= 0) {
+        throw new IllegalArgumentException(
+            "error parsing regexp: missing closing ]: `" + re.substring(open) + ")$`");
+      }
+      if (description.startsWith("Dangling meta character '")) {
+        char meta = description.charAt("Dangling meta character '".length());
+        throw new IllegalArgumentException(
+            "error parsing regexp: missing argument to repetition operator: `" + meta + "`");
+      }
+      throw new IllegalArgumentException("error parsing regexp: " + description + ": `" + re + "`");
     }
+  }
+
+  /** Where the character class that is never closed starts, or -1. */
+  private static int unclosedClassStart(String re) {
+    int start = -1;
+    for (int i = 0; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (start < 0 && c == '[') {
+        start = i;
+        if (i + 1 < re.length() && re.charAt(i + 1) == '^') {
+          i++;
+        }
+        if (i + 1 < re.length() && re.charAt(i + 1) == ']') {
+          i++;
+        }
+      } else if (start >= 0 && c == ']') {
+        start = -1;
+      }
+    }
+    return start;
+  }
+
+  /** Whether {@code re} at {@code i} (a '{') starts a repetition {n}, {n,} or {n,m}. */
+  private static boolean repetitionAt(String re, int i) {
+    int j = i + 1;
+    int digits = 0;
+    while (j < re.length() && Character.isDigit(re.charAt(j))) {
+      j++;
+      digits++;
+    }
+    if (digits == 0 || j >= re.length()) {
+      return false;
+    }
+    if (re.charAt(j) == '}') {
+      return true;
+    }
+    if (re.charAt(j) != ',') {
+      return false;
+    }
+    j++;
+    while (j < re.length() && Character.isDigit(re.charAt(j))) {
+      j++;
+    }
+    return j < re.length() && re.charAt(j) == '}';
   }
 
   private static IllegalArgumentException unsupported(String what) {
@@ -131,6 +195,12 @@ final class Re2 {
         if (rest.startsWith("<")) {
           throw unsupported(re.substring(i, Math.min(n, i + 3)));
         }
+      }
+      if (c == '{' && !repetitionAt(re, i)) {
+        // RE2 reads a brace that does not start a repetition as a literal; Java rejects it.
+        out.append("\\{");
+        i++;
+        continue;
       }
       if ((c == '*' || c == '+' || c == '?' || c == '}') && i + 1 < n && re.charAt(i + 1) == '+') {
         throw new IllegalArgumentException(

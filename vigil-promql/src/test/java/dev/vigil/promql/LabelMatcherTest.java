@@ -31,6 +31,9 @@ class LabelMatcherTest {
           =~ ; a&&b ; a&&b ; true
           =~ ; (?P<x>a)b ; ab ; true
           =~ ; (?i)FOO ; foo ; true
+          =~ ; exp_root{_log ; exp_root{_log ; true
+          =~ ; a{2} ; aa ; true
+          =~ ; a{,2} ; a{,2} ; true
           """)
   void matchesAsPrometheus(String op, String value, String input, boolean matches) {
     MatchType type =
@@ -56,6 +59,10 @@ class LabelMatcherTest {
           (a)\\1     | error parsing regexp: invalid escape sequence: `\\1`
           a++       | error parsing regexp: invalid nested repetition operator: `++`
           [[:foo:]] | error parsing regexp: invalid character class range: `[:foo:]`
+          a(b       | error parsing regexp: missing closing ): `^(?s:a(b)$`
+          a)b       | error parsing regexp: unexpected ): `^(?s:a)b)$`
+          ab[c.*    | error parsing regexp: missing closing ]: `[c.*)$`
+          *a        | error parsing regexp: missing argument to repetition operator: `*`
           """)
   void rejectsWhatRe2Rejects(String regex, String message) {
     assertThatThrownBy(() -> LabelMatcher.of("l", MatchType.REGEX, regex.replace("\\\\", "\\")))
