@@ -152,6 +152,12 @@ class ParserErrorTest {
           x anchored               | 1:1: parse error: anchored modifier is experimental and not enabled
           fill(x)                  | 1:1: parse error: unexpected <fill>
           @@                       | 1:1: parse error: unexpected <op:@>
+          quantile_over_time(0,=data[2m]) | 1:21: parse error: trailing commas not allowed in function call args
+          rate(x[5m], / 2)         | 1:11: parse error: trailing commas not allowed in function call args
+          st2dvar_over_time(m{t="x"[2m]) | 1:26: parse error: unexpected character inside braces: '['
+          nofunc(x y)              | 1:10: parse error: unexpected identifier "y"
+          nofunc(1,)               | 1:9: parse error: trailing commas not allowed in function call args
+          nofunc(1) +              | 1:1: parse error: unknown function with name "nofunc"
           foo !                    | 1:5: parse error: unexpected character after '!': '�'
           foo{a!                   | 1:6: parse error: unexpected character after '!' inside braces: '�'
           }                        | 1:1: parse error: unexpected character: '}'
