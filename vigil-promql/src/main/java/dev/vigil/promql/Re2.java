@@ -14,12 +14,12 @@ import java.util.regex.PatternSyntaxException;
  * Differences that remain: Java's {@code \p{...}} names and case folding of non-ASCII letters
  * differ in details from RE2's; such patterns are rare in label matchers.
  */
-final class Re2 {
+public final class Re2 {
 
   private Re2() {}
 
   /** Compiles {@code ^(?s:re)$} semantics: the whole value must match, {@code .} matches \n. */
-  static Pattern compileAnchored(String re) {
+  public static Pattern compileAnchored(String re) {
     String java = translate(re);
     try {
       return Pattern.compile("(?s:" + java + ")");

@@ -1,0 +1,206 @@
+package dev.vigil.promql.eval;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.promql.Expr;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** histogram_quantile over classic {@code le} buckets and native histograms, histogram_*. */
+final class HistogramFunctions {
+  private final Evaluator ev;
+
+  HistogramFunctions(Evaluator ev) {
+    this.ev = ev;
+  }
+
+  private record Bucket(double upper, double count) {}
+
+  Object quantile(List<Expr> args) {
+    double[] q = ev.scalar(args.get(0));
+    List<Steps> v = Evaluator.vec(ev.eval(args.get(1)));
+    StepCollector out = new StepCollector(ev.n);
+    for (int i = 0; i < ev.n; i++) {
+      if (q[i] < 0 || q[i] > 1) {
+        ev.annotations.warn("quantile value should be between 0 and 1, got " + q[i]);
+      }
+      Map<Labels, List<Bucket>> groups = new LinkedHashMap<>();
+      for (Steps s : v) {
+        if (!s.has[i]) {
+          continue;
+        }
+        if (s.h[i] != null) {
+          Labels l = s.labels;
+          double r = s.h[i].quantile(Math.max(0, Math.min(1, q[i])));
+          if (q[i] < 0) {
+            r = Double.NEGATIVE_INFINITY;
+          } else if (q[i] > 1) {
+            r = Double.POSITIVE_INFINITY;
+          } else if (Double.isNaN(q[i])) {
+            r = Double.NaN;
+          }
+          out.add(i, new Elem(l, true, r, null));
+          continue;
+        }
+        String le = s.labels.get("le");
+        double upper;
+        try {
+          upper = le == null ? Double.NaN : parseGoFloat(le);
+        } catch (NumberFormatException e) {
+          upper = Double.NaN;
+        }
+        if (Double.isNaN(upper)) {
+          ev.annotations.warn("bucket label \"le\" is missing or has a malformed value");
+          continue;
+        }
+        Labels key = s.labels.without("le").without(Labels.METRIC_NAME);
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Bucket(upper, s.f[i]));
+      }
+      for (Map.Entry<Labels, List<Bucket>> g : groups.entrySet()) {
+        out.add(i, new Elem(g.getKey(), false, bucketQuantile(q[i], g.getValue()), null));
+      }
+    }
+    return out.list();
+  }
+
+  static double parseGoFloat(String s) {
+    String t = s.trim();
+    switch (t.toLowerCase(java.util.Locale.ROOT)) {
+      case "+inf", "inf", "infinity", "+infinity" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-inf", "-infinity" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      case "nan" -> {
+        return Double.NaN;
+      }
+      default -> {
+        if (!t.equals(s)
+            || t.isEmpty()
+            || t.endsWith("d")
+            || t.endsWith("f")
+            || t.endsWith("D")
+            || t.endsWith("F")) {
+          throw new NumberFormatException(s);
+        }
+        return Double.parseDouble(t);
+      }
+    }
+  }
+
+  private double bucketQuantile(double q, List<Bucket> in) {
+    if (Double.isNaN(q)) {
+      return Double.NaN;
+    }
+    if (q < 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    if (q > 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    List<Bucket> b = new ArrayList<>(in);
+    b.sort((x, y) -> Double.compare(x.upper, y.upper));
+    if (b.get(b.size() - 1).upper != Double.POSITIVE_INFINITY) {
+      return Double.NaN;
+    }
+    // Coalesce buckets with the same upper bound.
+    List<Bucket> c = new ArrayList<>();
+    for (Bucket x : b) {
+      if (!c.isEmpty() && c.get(c.size() - 1).upper == x.upper) {
+        Bucket last = c.remove(c.size() - 1);
+        c.add(new Bucket(x.upper, last.count + x.count));
+      } else {
+        c.add(x);
+      }
+    }
+    double[] counts = new double[c.size()];
+    for (int j = 0; j < counts.length; j++) {
+      counts[j] = c.get(j).count;
+    }
+    boolean forced = false;
+    double prev = counts[0];
+    for (int j = 1; j < counts.length; j++) {
+      double cur = counts[j];
+      if (cur == prev) {
+        continue;
+      }
+      if (Math.abs(cur - prev) <= 1e-12 * Math.max(Math.abs(cur), Math.abs(prev))) {
+        counts[j] = prev;
+        continue;
+      }
+      if (cur < prev) {
+        counts[j] = prev;
+        forced = true;
+        continue;
+      }
+      prev = cur;
+    }
+    if (forced) {
+      ev.annotations.info("input to histogram_quantile needed to be fixed for monotonicity");
+    }
+    if (counts.length < 2) {
+      return Double.NaN;
+    }
+    double observations = counts[counts.length - 1];
+    if (observations == 0) {
+      return Double.NaN;
+    }
+    double rank = q * observations;
+    int idx = 0;
+    while (idx < counts.length - 1 && !(counts[idx] >= rank)) {
+      idx++;
+    }
+    if (idx == counts.length - 1) {
+      return c.get(counts.length - 2).upper;
+    }
+    if (idx == 0 && c.get(0).upper <= 0) {
+      return c.get(0).upper;
+    }
+    double start = 0;
+    double endB = c.get(idx).upper;
+    double count = counts[idx];
+    if (idx > 0) {
+      start = c.get(idx - 1).upper;
+      count -= counts[idx - 1];
+      rank -= counts[idx - 1];
+    }
+    return start + (endB - start) * (rank / count);
+  }
+
+  Object simple(String name, List<Expr> args) {
+    double[] lo = null;
+    double[] hi = null;
+    Expr vecArg = args.get(0);
+    if (name.equals("histogram_fraction")) {
+      lo = ev.scalar(args.get(0));
+      hi = ev.scalar(args.get(1));
+      vecArg = args.get(2);
+    }
+    List<Steps> v = Evaluator.vec(ev.eval(vecArg));
+    StepCollector out = new StepCollector(ev.n);
+    for (Steps s : v) {
+      for (int i = 0; i < ev.n; i++) {
+        if (!s.has[i] || s.h[i] == null) {
+          continue;
+        }
+        Histogram h = s.h[i];
+        double r =
+            switch (name) {
+              case "histogram_count" -> h.count();
+              case "histogram_sum" -> h.sum();
+              case "histogram_avg" -> h.sum() / h.count();
+              case "histogram_fraction" -> h.fraction(lo[i], hi[i]);
+              default -> Double.NaN;
+            };
+        if (name.equals("histogram_stddev") || name.equals("histogram_stdvar")) {
+          continue;
+        }
+        out.add(i, new Elem(s.labels, true, r, null));
+      }
+    }
+    return out.list();
+  }
+}

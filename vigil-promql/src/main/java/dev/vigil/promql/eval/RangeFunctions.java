@@ -1,0 +1,422 @@
+package dev.vigil.promql.eval;
+
+import dev.vigil.model.Histogram;
+import dev.vigil.model.Labels;
+import dev.vigil.promql.Expr;
+import java.util.List;
+import java.util.Set;
+
+/** Functions over range vectors: each series' window (ref - range, ref] at every step. */
+final class RangeFunctions {
+  private static final Set<String> NAMES =
+      Set.of(
+          "rate",
+          "increase",
+          "delta",
+          "irate",
+          "idelta",
+          "deriv",
+          "predict_linear",
+          "resets",
+          "changes",
+          "avg_over_time",
+          "sum_over_time",
+          "count_over_time",
+          "min_over_time",
+          "max_over_time",
+          "stddev_over_time",
+          "stdvar_over_time",
+          "quantile_over_time",
+          "last_over_time",
+          "first_over_time",
+          "present_over_time",
+          "absent_over_time",
+          "mad_over_time",
+          "ts_of_max_over_time",
+          "ts_of_min_over_time",
+          "ts_of_last_over_time",
+          "ts_of_first_over_time",
+          "double_exponential_smoothing");
+
+  private final Evaluator ev;
+
+  RangeFunctions(Evaluator ev) {
+    this.ev = ev;
+  }
+
+  static boolean handles(String name) {
+    return NAMES.contains(name);
+  }
+
+  Object eval(Expr.Call c) {
+    String name = c.function().name();
+    List<Expr> args = c.args();
+    int matrixArg = name.equals("quantile_over_time") ? 1 : 0;
+    double[] p0 = null;
+    double[] p1 = null;
+    if (name.equals("quantile_over_time")) {
+      p0 = ev.scalar(args.get(0));
+    } else if (name.equals("predict_linear")) {
+      p0 = ev.scalar(args.get(1));
+    } else if (name.equals("double_exponential_smoothing")) {
+      p0 = ev.scalar(args.get(1));
+      p1 = ev.scalar(args.get(2));
+    }
+    Evaluator.RangeData data = ev.evalRange(args.get(matrixArg));
+    if (name.equals("absent_over_time")) {
+      Steps r = new Steps(CallEval.absentLabels(args.get(0)), false, ev.n);
+      for (int i = 0; i < ev.n; i++) {
+        boolean any = false;
+        for (RangeSeries s : data.series()) {
+          long ref = data.refs()[i];
+          if (s.after(ref) > s.after(ref - data.rangeMillis())) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          r.set(i, 1, null);
+        }
+      }
+      return List.of(r);
+    }
+    boolean keepName = name.equals("last_over_time") || name.equals("first_over_time");
+    StepCollector out = new StepCollector(ev.n);
+    boolean counterCheck = name.equals("rate") || name.equals("increase");
+    for (RangeSeries s : data.series()) {
+      if (counterCheck && s.size > 0 && s.h == null) {
+        String metric = s.labels.get(Labels.METRIC_NAME);
+        if (metric != null
+            && !(metric.endsWith("_total")
+                || metric.endsWith("_sum")
+                || metric.endsWith("_count")
+                || metric.endsWith("_bucket"))) {
+          ev.annotations.info(
+              "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
+                  + metric
+                  + "\"");
+        }
+      }
+      for (int i = 0; i < ev.n; i++) {
+        long ref = data.refs()[i];
+        long rangeStart = ref - data.rangeMillis();
+        int lo = s.after(rangeStart);
+        int hi = s.after(ref);
+        if (hi <= lo) {
+          continue;
+        }
+        boolean anyHist = false;
+        boolean anyFloat = false;
+        for (int j = lo; j < hi; j++) {
+          if (s.isHistogram(j)) {
+            anyHist = true;
+          } else {
+            anyFloat = true;
+          }
+        }
+        Elem r;
+        if (anyHist) {
+          r = histogramWindow(name, s, lo, hi, anyFloat, data, i);
+        } else {
+          double v =
+              floatWindow(
+                  name,
+                  s,
+                  lo,
+                  hi,
+                  rangeStart,
+                  ref,
+                  data.rangeMillis(),
+                  ev.stepTime(i),
+                  p0 == null ? 0 : p0[i],
+                  p1 == null ? 0 : p1[i]);
+          r =
+              Double.isNaN(v) && Double.doubleToRawLongBits(v) == NO_VALUE
+                  ? null
+                  : new Elem(s.labels, s.dropName || !keepName, v, null);
+        }
+        if (r != null) {
+          out.add(i, r);
+        }
+      }
+    }
+    return out.list();
+  }
+
+  /** A NaN payload meaning "no output for this series at this step". */
+  static final long NO_VALUE = 0x7ff8dead0000beefL;
+
+  static final double NONE = Double.longBitsToDouble(NO_VALUE);
+
+  private Elem histogramWindow(
+      String name, RangeSeries s, int lo, int hi, boolean anyFloat, Evaluator.RangeData d, int i) {
+    boolean keep = name.equals("last_over_time") || name.equals("first_over_time");
+    switch (name) {
+      case "count_over_time" -> {
+        return new Elem(s.labels, true, hi - lo, null);
+      }
+      case "present_over_time" -> {
+        return new Elem(s.labels, true, 1, null);
+      }
+      case "last_over_time" -> {
+        int j = hi - 1;
+        return new Elem(s.labels, s.dropName || !keep, s.f[j], s.isHistogram(j) ? s.h[j] : null);
+      }
+      case "first_over_time" -> {
+        return new Elem(s.labels, s.dropName, s.f[lo], s.isHistogram(lo) ? s.h[lo] : null);
+      }
+      default -> {
+        if (anyFloat) {
+          return null;
+        }
+        if (name.equals("sum_over_time")) {
+          Histogram acc = s.h[lo];
+          for (int j = lo + 1; j < hi; j++) {
+            acc = acc.merge(s.h[j]);
+          }
+          return new Elem(s.labels, true, 0, acc);
+        }
+        return null;
+      }
+    }
+  }
+
+  static double floatWindow(
+      String name,
+      RangeSeries s,
+      int lo,
+      int hi,
+      long rangeStart,
+      long rangeEnd,
+      long rangeMillis,
+      long stepTime,
+      double p0,
+      double p1) {
+    int count = hi - lo;
+    double[] f = s.f;
+    long[] t = s.t;
+    switch (name) {
+      case "rate", "increase", "delta" -> {
+        if (count < 2) {
+          return NONE;
+        }
+        boolean counter = !name.equals("delta");
+        double result = f[hi - 1] - f[lo];
+        if (counter) {
+          double prev = f[lo];
+          for (int j = lo + 1; j < hi; j++) {
+            if (f[j] < prev) {
+              result += prev;
+            }
+            prev = f[j];
+          }
+        }
+        long firstT = t[lo];
+        long lastT = t[hi - 1];
+        double durationToStart = (firstT - rangeStart) / 1000.0;
+        double durationToEnd = (rangeEnd - lastT) / 1000.0;
+        double sampled = (lastT - firstT) / 1000.0;
+        double avgBetween = sampled / (count - 1);
+        double threshold = avgBetween * 1.1;
+        if (durationToStart >= threshold) {
+          durationToStart = avgBetween / 2;
+        }
+        if (counter && result > 0 && f[lo] >= 0) {
+          double durationToZero = sampled * (f[lo] / result);
+          if (durationToZero < durationToStart) {
+            durationToStart = durationToZero;
+          }
+        }
+        if (durationToEnd >= threshold) {
+          durationToEnd = avgBetween / 2;
+        }
+        double factor = (sampled + durationToStart + durationToEnd) / sampled;
+        if (name.equals("rate")) {
+          factor /= rangeMillis / 1000.0;
+        }
+        return result * factor;
+      }
+      case "irate", "idelta" -> {
+        if (count < 2) {
+          return NONE;
+        }
+        double last = f[hi - 1];
+        double prev = f[hi - 2];
+        double r;
+        if (name.equals("irate")) {
+          r = last < prev ? last : last - prev;
+          double dt = (t[hi - 1] - t[hi - 2]) / 1000.0;
+          if (dt == 0) {
+            return NONE;
+          }
+          return r / dt;
+        }
+        return last - prev;
+      }
+      case "deriv" -> {
+        if (count < 2) {
+          return NONE;
+        }
+        return linearRegression(t, f, lo, hi, t[lo])[0];
+      }
+      case "predict_linear" -> {
+        if (count < 2) {
+          return NONE;
+        }
+        double[] si = linearRegression(t, f, lo, hi, stepTime);
+        return si[0] * p0 + si[1];
+      }
+      case "resets" -> {
+        int r = 0;
+        for (int j = lo + 1; j < hi; j++) {
+          if (f[j] < f[j - 1]) {
+            r++;
+          }
+        }
+        return r;
+      }
+      case "changes" -> {
+        int r = 0;
+        for (int j = lo + 1; j < hi; j++) {
+          if (f[j] != f[j - 1] && !(Double.isNaN(f[j]) && Double.isNaN(f[j - 1]))) {
+            r++;
+          }
+        }
+        return r;
+      }
+      case "avg_over_time" -> {
+        double[] v = java.util.Arrays.copyOfRange(f, lo, hi);
+        return AggregateEval.avg(v, v.length);
+      }
+      case "sum_over_time" -> {
+        double[] sc = new double[2];
+        for (int j = lo; j < hi; j++) {
+          GoMath.kahanInc(f[j], sc);
+        }
+        return sc[0] + sc[1];
+      }
+      case "count_over_time" -> {
+        return count;
+      }
+      case "min_over_time", "max_over_time" -> {
+        boolean min = name.startsWith("min");
+        double v = f[lo];
+        for (int j = lo + 1; j < hi; j++) {
+          if (min ? (f[j] < v || Double.isNaN(v)) : (f[j] > v || Double.isNaN(v))) {
+            v = f[j];
+          }
+        }
+        return v;
+      }
+      case "ts_of_min_over_time", "ts_of_max_over_time" -> {
+        boolean min = name.contains("min");
+        double v = f[lo];
+        long ts = t[lo];
+        for (int j = lo + 1; j < hi; j++) {
+          if (min ? (f[j] <= v || Double.isNaN(v)) : (f[j] >= v || Double.isNaN(v))) {
+            v = f[j];
+            ts = t[j];
+          }
+        }
+        return ts / 1000.0;
+      }
+      case "ts_of_last_over_time" -> {
+        return t[hi - 1] / 1000.0;
+      }
+      case "ts_of_first_over_time" -> {
+        return t[lo] / 1000.0;
+      }
+      case "stddev_over_time", "stdvar_over_time" -> {
+        double c = 0;
+        double[] mean = new double[2];
+        double[] aux = new double[2];
+        for (int j = lo; j < hi; j++) {
+          c++;
+          double delta = f[j] - (mean[0] + mean[1]);
+          GoMath.kahanInc(delta / c, mean);
+          GoMath.kahanInc(delta * (f[j] - (mean[0] + mean[1])), aux);
+        }
+        double var = (aux[0] + aux[1]) / c;
+        return name.startsWith("stddev") ? Math.sqrt(var) : var;
+      }
+      case "quantile_over_time" -> {
+        return AggregateEval.quantile(p0, java.util.Arrays.copyOfRange(f, lo, hi));
+      }
+      case "mad_over_time" -> {
+        double[] v = java.util.Arrays.copyOfRange(f, lo, hi);
+        double median = AggregateEval.quantile(0.5, v);
+        for (int j = 0; j < v.length; j++) {
+          v[j] = Math.abs(v[j] - median);
+        }
+        return AggregateEval.quantile(0.5, v);
+      }
+      case "last_over_time" -> {
+        return f[hi - 1];
+      }
+      case "first_over_time" -> {
+        return f[lo];
+      }
+      case "present_over_time" -> {
+        return 1;
+      }
+      case "double_exponential_smoothing" -> {
+        if (count < 2 || p0 <= 0 || p0 >= 1 || p1 <= 0 || p1 >= 1) {
+          if (p0 <= 0 || p0 >= 1 || p1 <= 0 || p1 >= 1) {
+            throw new EvalException("invalid smoothing factor or trend factor");
+          }
+          return NONE;
+        }
+        double s0 = 0;
+        double s1 = f[lo];
+        double b = f[lo + 1] - f[lo];
+        for (int j = lo + 1; j < hi; j++) {
+          double x = p0 * f[j];
+          double trend = j == lo + 1 ? b : p1 * (s1 - s0) + (1 - p1) * b;
+          b = trend;
+          double y = (1 - p0) * (s1 + b);
+          s0 = s1;
+          s1 = x + y;
+        }
+        return s1;
+      }
+      default -> throw new EvalException("function " + name + " is not supported");
+    }
+  }
+
+  /** Least-squares slope and intercept, x in seconds relative to {@code interceptTime}. */
+  static double[] linearRegression(long[] t, double[] f, int lo, int hi, long interceptTime) {
+    double n = 0;
+    double[] sx = new double[2];
+    double[] sy = new double[2];
+    double[] sxy = new double[2];
+    double[] sx2 = new double[2];
+    double initY = f[lo];
+    boolean constY = true;
+    for (int j = lo; j < hi; j++) {
+      if (constY && j > lo && f[j] != initY) {
+        constY = false;
+      }
+      n++;
+      double x = (t[j] - interceptTime) / 1e3;
+      GoMath.kahanInc(x, sx);
+      GoMath.kahanInc(f[j], sy);
+      GoMath.kahanInc(x * f[j], sxy);
+      GoMath.kahanInc(x * x, sx2);
+    }
+    if (constY) {
+      if (Double.isInfinite(initY)) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      return new double[] {0, initY};
+    }
+    double sumX = sx[0] + sx[1];
+    double sumY = sy[0] + sy[1];
+    double sumXY = sxy[0] + sxy[1];
+    double sumX2 = sx2[0] + sx2[1];
+    double cov = sumXY - sumX * sumY / n;
+    double var = sumX2 - sumX * sumX / n;
+    double slope = cov / var;
+    double intercept = sumY / n - slope * sumX / n;
+    return new double[] {slope, intercept};
+  }
+}
