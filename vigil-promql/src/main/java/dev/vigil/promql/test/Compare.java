@@ -1,5 +1,6 @@
 package dev.vigil.promql.test;
 
+import dev.vigil.model.Histogram;
 import dev.vigil.model.Labels;
 import dev.vigil.promql.eval.Result;
 import dev.vigil.promql.eval.Value;
@@ -34,6 +35,56 @@ final class Compare {
       return diff < 1e-6 * MIN_NORMAL;
     }
     return diff / Math.min(absSum, Double.MAX_VALUE) < 1e-6;
+  }
+
+  static boolean matches(SeriesLine.Slot want, double value, Histogram h) {
+    if (want.histogram() == null) {
+      return h == null && almostEqual(value, want.value());
+    }
+    if (h == null) {
+      return false;
+    }
+    Histogram w = want.histogram();
+    if (w.schema() != h.schema()
+        || w.zeroThreshold() != h.zeroThreshold()
+        || !almostEqual(w.count(), h.count())
+        || !almostEqual(w.sum(), h.sum())
+        || !almostEqual(w.zeroCount(), h.zeroCount())) {
+      return false;
+    }
+    return sameBuckets(positive(w), positive(h)) && sameBuckets(negative(w), negative(h));
+  }
+
+  private static Map<Integer, Double> positive(Histogram h) {
+    Map<Integer, Double> m = new HashMap<>();
+    for (int i = 0; i < h.positiveBucketCount(); i++) {
+      if (h.positiveCount(i) != 0) {
+        m.put(h.positiveIndex(i), h.positiveCount(i));
+      }
+    }
+    return m;
+  }
+
+  private static Map<Integer, Double> negative(Histogram h) {
+    Map<Integer, Double> m = new HashMap<>();
+    for (int i = 0; i < h.negativeBucketCount(); i++) {
+      if (h.negativeCount(i) != 0) {
+        m.put(h.negativeIndex(i), h.negativeCount(i));
+      }
+    }
+    return m;
+  }
+
+  private static boolean sameBuckets(Map<Integer, Double> a, Map<Integer, Double> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<Integer, Double> e : a.entrySet()) {
+      if (!almostEqual(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String check(Expectation e, Result r) {
@@ -100,7 +151,7 @@ final class Compare {
       if (x.slots().size() != 1 || x.slots().get(0) == null) {
         return "bad expectation for " + s.labels();
       }
-      if (s.histogram() != null || !almostEqual(s.value(), x.slots().get(0).value())) {
+      if (!matches(x.slots().get(0), s.value(), s.histogram())) {
         return describe(vec);
       }
     }
@@ -121,11 +172,11 @@ final class Compare {
         return "unexpected series " + s.labels() + " in " + describe(m);
       }
       List<long[]> want = new ArrayList<>();
-      List<Double> values = new ArrayList<>();
+      List<SeriesLine.Slot> values = new ArrayList<>();
       for (int i = 0; i < x.slots().size(); i++) {
         if (x.slots().get(i) != null) {
           want.add(new long[] {e.start + i * e.step});
-          values.add(x.slots().get(i).value());
+          values.add(x.slots().get(i));
         }
       }
       if (want.size() != s.points().size()) {
@@ -134,8 +185,7 @@ final class Compare {
       for (int i = 0; i < want.size(); i++) {
         Value.Point p = s.points().get(i);
         if (p.timestampMillis() != want.get(i)[0]
-            || p.histogram() != null
-            || !almostEqual(p.value(), values.get(i))) {
+            || !matches(values.get(i), p.value(), p.histogram())) {
           return "series " + s.labels() + ": " + describe(m);
         }
       }

@@ -8,7 +8,6 @@ import dev.vigil.promql.ParseException;
 import dev.vigil.promql.Parser;
 import dev.vigil.promql.eval.Engine;
 import dev.vigil.promql.eval.Result;
-import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import java.io.IOException;
@@ -21,8 +20,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -119,7 +120,7 @@ public final class ScriptRunner {
   private static final class State {
     private final Path dir;
     private int generation;
-    private Tsdb tsdb;
+    private MixedStorage tsdb;
 
     State(Path dir) throws IOException {
       this.dir = dir;
@@ -133,7 +134,7 @@ public final class ScriptRunner {
               .outOfOrderWindow(Duration.ofMillis(2 * NOW_MILLIS))
               .retention(Duration.ofMillis(4 * NOW_MILLIS))
               .build();
-      tsdb = Tsdb.open(options);
+      tsdb = new MixedStorage(Tsdb.open(options));
     }
 
     void clear() throws IOException {
@@ -148,26 +149,29 @@ public final class ScriptRunner {
     void load(String header, List<String> body) throws IOException {
       String[] parts = header.split("\\s+");
       long interval = Durations.parseMillis(parts[1]);
-      Appender app = tsdb.appender();
+      java.util.Map<Labels, SeriesLine> byLabels = new java.util.LinkedHashMap<>();
       for (String line : body) {
         SeriesLine s = SeriesLine.parse(line);
-        if (s == null) {
-          continue; // native histogram literals are not supported yet
+        if (s != null) { // native histogram literals are not supported yet
+          byLabels.put(s.labels(), s); // a later line for the same series replaces an earlier one
         }
+      }
+      Map<Labels, List<Object[]>> samples = new LinkedHashMap<>();
+      for (SeriesLine s : byLabels.values()) {
+        List<Object[]> list = new ArrayList<>();
         long t = 0;
         for (SeriesLine.Slot slot : s.slots()) {
           if (slot != null) {
-            app.add(s.labels(), t, slot.value());
+            list.add(
+                new Object[] {
+                  t, slot.histogram() != null ? slot.histogram() : (Object) slot.value()
+                });
           }
           t += interval;
         }
+        samples.put(s.labels(), list);
       }
-      try {
-        app.commit();
-      } catch (RuntimeException e) {
-        app.rollback();
-        throw e;
-      }
+      tsdb.load(samples);
     }
 
     Failure eval(int lineNo, String header, List<String> body) {

@@ -1,5 +1,6 @@
 package dev.vigil.promql.test;
 
+import dev.vigil.model.Histogram;
 import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,25 +9,90 @@ import java.util.List;
 record SeriesLine(Labels labels, List<Slot> slots) {
   static final double STALE_NAN = Double.longBitsToDouble(0x7ff0000000000002L);
 
-  /** One value; a null slot is {@code _} (no sample). */
-  record Slot(double value) {}
+  /** One value, a float or a histogram; a null slot is {@code _} (no sample). */
+  record Slot(double value, Histogram histogram) {
+    Slot(double value) {
+      this(value, null);
+    }
+  }
 
-  /** The line, or null if it holds native histogram literals (not supported). */
+  /** The line, or null if it holds native histograms the model cannot represent. */
   static SeriesLine parse(String line) {
     int split = selectorEnd(line);
     String selector = line.substring(0, split).trim();
     String values = line.substring(split).trim();
-    if (values.contains("{{")) {
-      return null;
-    }
     Labels labels = ScriptRunner.parseLabels(selector);
     List<Slot> slots = new ArrayList<>();
-    if (!values.isEmpty()) {
-      for (String item : values.split("\\s+")) {
-        expand(item, slots);
+    try {
+      for (String item : items(values)) {
+        if (item.startsWith("{{")) {
+          expandHistogram(item, slots);
+        } else {
+          expand(item, slots);
+        }
       }
+    } catch (IllegalArgumentException e) {
+      return null;
     }
     return new SeriesLine(labels, slots);
+  }
+
+  /** Splits on whitespace outside {@code {{...}}}. */
+  static List<String> items(String values) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    while (i < values.length()) {
+      while (i < values.length() && Character.isWhitespace(values.charAt(i))) {
+        i++;
+      }
+      if (i >= values.length()) {
+        break;
+      }
+      int startIdx = i;
+      int depth = 0;
+      while (i < values.length()) {
+        char c = values.charAt(i);
+        if (c == '{') {
+          depth++;
+        } else if (c == '}') {
+          depth--;
+        } else if (depth == 0 && Character.isWhitespace(c)) {
+          break;
+        }
+        i++;
+      }
+      out.add(values.substring(startIdx, i));
+    }
+    return out;
+  }
+
+  private static void expandHistogram(String item, List<Slot> out) {
+    int close = item.indexOf("}}");
+    Histogram h = HistogramLiteral.parse(item.substring(2, close));
+    String rest = item.substring(close + 2);
+    if (rest.isEmpty()) {
+      out.add(new Slot(0, h));
+      return;
+    }
+    Histogram delta = null;
+    boolean add = true;
+    if (rest.startsWith("+{{") || rest.startsWith("-{{")) {
+      add = rest.charAt(0) == '+';
+      int c2 = rest.indexOf("}}");
+      delta = HistogramLiteral.parse(rest.substring(3, c2));
+      rest = rest.substring(c2 + 2);
+    }
+    if (!rest.startsWith("x")) {
+      throw new IllegalArgumentException("bad histogram item " + item);
+    }
+    int times = Integer.parseInt(rest.substring(1));
+    Histogram cur = h;
+    for (int k = 0; k <= times; k++) {
+      out.add(new Slot(0, cur));
+      if (delta != null && k < times) {
+        cur = add ? cur.merge(delta) : cur.subtract(delta);
+      }
+    }
   }
 
   static int selectorEnd(String line) {
