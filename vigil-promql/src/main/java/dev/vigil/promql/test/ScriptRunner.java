@@ -87,6 +87,8 @@ public final class ScriptRunner {
         String keyword = line.split("\\s+")[0].toLowerCase(Locale.ROOT);
         if (keyword.equals("clear")) {
           st.clear();
+          i++; // clear has no body: the next line is a command
+          continue;
         } else if (keyword.startsWith("load")) {
           st.load(line, body);
         } else if (keyword.startsWith("eval")) {
