@@ -44,7 +44,25 @@ final class AggregateEval {
         Labels key = groupKey(l, grouping, a.without());
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
       }
-      if (op == AggregationOp.QUANTILE && (param[i] < 0 || param[i] > 1)) {
+      if ((op == AggregationOp.TOPK
+              || op == AggregationOp.BOTTOMK
+              || op == AggregationOp.LIMITK
+              || op == AggregationOp.LIMIT_RATIO)
+          && Double.isNaN(param[i])) {
+        throw new EvalException("Parameter value is NaN");
+      }
+      switch (op) {
+        case MIN, MAX, TOPK, BOTTOMK, QUANTILE, STDDEV, STDVAR -> {
+          for (Elem e : elems) {
+            if (e.h() != null) {
+              ev.annotations.info("ignored histogram in " + op.keyword() + " aggregation");
+              break;
+            }
+          }
+        }
+        default -> {}
+      }
+      if (op == AggregationOp.QUANTILE && !(param[i] >= 0 && param[i] <= 1)) {
         ev.annotations.warn("quantile value should be between 0 and 1, got " + param[i]);
       }
       for (Map.Entry<Labels, List<Elem>> g : groups.entrySet()) {

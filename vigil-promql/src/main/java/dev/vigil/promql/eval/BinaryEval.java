@@ -87,7 +87,12 @@ final class BinaryEval {
     boolean drop = e.dropName() || dropsName(op) || bool;
     if (e.h() != null) {
       Histogram h = histScalar(op, e.h(), s, swap);
-      return h == null ? null : new Elem(e.labels(), drop, 0, h);
+      if (h == null) {
+        ev.annotations.info(
+            "incompatible sample types encountered for binary operator \"" + op.symbol() + "\"");
+        return null;
+      }
+      return new Elem(e.labels(), drop, 0, h);
     }
     double lv = swap ? s : e.f();
     double rv = swap ? e.f() : s;
@@ -224,40 +229,43 @@ final class BinaryEval {
         vl = os;
         vr = ms;
       }
-      double value;
+      double value = 0;
       Histogram hist = null;
+      boolean keep = true;
       if (vl.h() != null || vr.h() != null) {
         if (vl.h() != null && vr.h() != null && (op == BinaryOp.ADD || op == BinaryOp.SUB)) {
           try {
             hist = op == BinaryOp.ADD ? vl.h().merge(vr.h()) : vl.h().subtract(vr.h());
           } catch (RuntimeException ex) {
-            continue;
+            keep = false;
           }
-          value = 0;
+        } else if (vl.h() != null
+            && vr.h() != null
+            && (op == BinaryOp.EQLC || op == BinaryOp.NEQ)) {
+          boolean eq = vl.h().equals(vr.h());
+          keep = op == BinaryOp.EQLC ? eq : !eq;
+          if (bool) {
+            value = keep ? 1 : 0;
+          } else {
+            hist = vl.h();
+          }
         } else if (vl.h() != null && vr.h() == null && (op == BinaryOp.MUL || op == BinaryOp.DIV)) {
           hist = Hist.scale(vl.h(), op == BinaryOp.MUL ? vr.f() : 1 / vr.f());
-          if (hist == null) {
-            continue;
-          }
-          value = 0;
+          keep = hist != null;
         } else if (vr.h() != null && vl.h() == null && op == BinaryOp.MUL) {
           hist = Hist.scale(vr.h(), vl.f());
-          if (hist == null) {
+          keep = hist != null;
+        } else {
+          ev.annotations.info(
+              "incompatible sample types encountered for binary operator \"" + op.symbol() + "\"");
+          keep = false;
+          if (bool && op.isComparison()) {
             continue;
           }
-          value = 0;
-        } else {
-          continue;
         }
       } else if (op.isComparison()) {
-        boolean keep = compare(op, vl.f(), vr.f());
-        if (bool) {
-          value = keep ? 1 : 0;
-        } else if (!keep) {
-          continue;
-        } else {
-          value = vl.f();
-        }
+        keep = compare(op, vl.f(), vr.f());
+        value = bool ? (keep ? 1 : 0) : vl.f();
       } else {
         value = arith(op, vl.f(), vr.f());
       }
@@ -271,6 +279,9 @@ final class BinaryEval {
       } else if (!inserted.add(metric)) {
         throw new EvalException(
             "multiple matches for labels: grouping labels must ensure unique matches");
+      }
+      if (!keep && !(bool && op.isComparison())) {
+        continue;
       }
       boolean drop = ms.dropName() || dropsName(op) || bool;
       out.add(i, new Elem(metric, drop, value, hist));

@@ -40,6 +40,18 @@ final class CallEval {
         }
         return out;
       }
+      case "step", "range", "start", "end" -> {
+        double v =
+            switch (name) {
+              case "step" -> ev.queryStep / 1000.0;
+              case "range" -> (ev.queryEnd - ev.queryStart) / 1000.0;
+              case "start" -> ev.queryStart / 1000.0;
+              default -> ev.queryEnd / 1000.0;
+            };
+        double[] out = new double[ev.n];
+        java.util.Arrays.fill(out, v);
+        return out;
+      }
       case "pi" -> {
         double[] out = new double[ev.n];
         java.util.Arrays.fill(out, Math.PI);
@@ -321,11 +333,12 @@ final class CallEval {
     }
     Map<String, String> values = new LinkedHashMap<>();
     Set<String> dup = new HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (LabelMatcher m : vs.matchers()) {
+      if (!seen.add(m.name())) {
+        dup.add(m.name());
+      }
       if (m.type() == LabelMatcher.MatchType.EQUAL && !m.name().equals(Labels.METRIC_NAME)) {
-        if (values.containsKey(m.name())) {
-          dup.add(m.name());
-        }
         values.put(m.name(), m.value());
       }
     }

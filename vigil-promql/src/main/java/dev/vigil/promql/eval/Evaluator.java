@@ -33,6 +33,7 @@ final class Evaluator {
   final long lookbackMillis;
   final long queryStart;
   final long queryEnd;
+  long queryStep;
   final Annotations annotations;
 
   Evaluator(
@@ -270,6 +271,7 @@ final class Evaluator {
         Evaluator inner =
             new Evaluator(
                 storage, innerStart, max, step, lookbackMillis, queryStart, queryEnd, annotations);
+        inner.queryStep = queryStep;
         Object v = inner.eval(sq.expr());
         if (v instanceof double[] d) {
           Steps s = new Steps(Labels.empty(), false, inner.n);

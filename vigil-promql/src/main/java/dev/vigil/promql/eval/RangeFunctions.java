@@ -115,15 +115,45 @@ final class RangeFunctions {
           }
         }
         Elem r;
-        if (anyHist) {
-          r = histogramWindow(name, s, lo, hi, anyFloat, data, i);
+        if (name.equals("quantile_over_time") && !(p0[i] >= 0 && p0[i] <= 1)) {
+          ev.annotations.warn("quantile value should be between 0 and 1, got " + p0[i]);
+        }
+        if (anyHist && (!anyFloat || !FLOAT_ONLY.contains(name))) {
+          if (anyFloat
+              && (name.equals("sum_over_time")
+                  || name.equals("avg_over_time")
+                  || name.equals("rate")
+                  || name.equals("increase")
+                  || name.equals("delta")
+                  || name.equals("irate")
+                  || name.equals("idelta"))) {
+            ev.annotations.warn(
+                "encountered a mix of histograms and floats for metric name \""
+                    + s.labels.get(Labels.METRIC_NAME)
+                    + "\"");
+            r = null;
+          } else {
+            r = histogramWindow(name, s, lo, hi, anyFloat, data, i);
+          }
         } else {
+          RangeSeries fs = s;
+          int flo = lo;
+          int fhi = hi;
+          if (anyHist) {
+            ev.annotations.info(
+                "ignored histograms in a range containing both floats and histograms for metric name \""
+                    + s.labels.get(Labels.METRIC_NAME)
+                    + "\"");
+            fs = floatsOnly(s, lo, hi);
+            flo = 0;
+            fhi = fs.size;
+          }
           double v =
               floatWindow(
                   name,
-                  s,
-                  lo,
-                  hi,
+                  fs,
+                  flo,
+                  fhi,
                   rangeStart,
                   ref,
                   data.rangeMillis(),
@@ -141,6 +171,35 @@ final class RangeFunctions {
       }
     }
     return out.list();
+  }
+
+  /** Functions that use a window's floats only, ignoring its histograms with an info. */
+  private static final Set<String> FLOAT_ONLY =
+      Set.of(
+          "deriv",
+          "predict_linear",
+          "min_over_time",
+          "max_over_time",
+          "stddev_over_time",
+          "stdvar_over_time",
+          "quantile_over_time",
+          "mad_over_time",
+          "double_exponential_smoothing",
+          "ts_of_max_over_time",
+          "ts_of_min_over_time");
+
+  private static RangeSeries floatsOnly(RangeSeries s, int lo, int hi) {
+    long[] t = new long[hi - lo];
+    double[] f = new double[hi - lo];
+    int k = 0;
+    for (int j = lo; j < hi; j++) {
+      if (!s.isHistogram(j)) {
+        t[k] = s.t[j];
+        f[k] = s.f[j];
+        k++;
+      }
+    }
+    return new RangeSeries(s.labels, s.dropName, t, f, null, k);
   }
 
   /** A NaN payload meaning "no output for this series at this step". */
@@ -164,6 +223,60 @@ final class RangeFunctions {
       }
       case "first_over_time" -> {
         return new Elem(s.labels, s.dropName, s.f[lo], s.isHistogram(lo) ? s.h[lo] : null);
+      }
+      case "ts_of_last_over_time" -> {
+        return new Elem(s.labels, true, s.t[hi - 1] / 1000.0, null);
+      }
+      case "ts_of_first_over_time" -> {
+        return new Elem(s.labels, true, s.t[lo] / 1000.0, null);
+      }
+      case "changes", "resets" -> {
+        int r = 0;
+        for (int j = lo + 1; j < hi; j++) {
+          boolean ch = s.isHistogram(j);
+          boolean ph = s.isHistogram(j - 1);
+          if (ch && ph) {
+            if (name.equals("changes")
+                ? !s.h[j].equals(s.h[j - 1])
+                : s.h[j].isCounterResetSince(s.h[j - 1])) {
+              r++;
+            }
+          } else if (!ch && !ph) {
+            if (name.equals("changes")
+                ? s.f[j] != s.f[j - 1] && !(Double.isNaN(s.f[j]) && Double.isNaN(s.f[j - 1]))
+                : s.f[j] < s.f[j - 1]) {
+              r++;
+            }
+          } else if (name.equals("changes")) {
+            r++;
+          } else {
+            r++;
+          }
+        }
+        return new Elem(s.labels, true, r, null);
+      }
+      case "rate", "increase" -> {
+        if (hi - lo < 2) {
+          return null;
+        }
+        try {
+          Histogram acc = null;
+          for (int j = lo + 1; j < hi; j++) {
+            Histogram inc =
+                s.h[j].isCounterResetSince(s.h[j - 1]) ? s.h[j] : s.h[j].subtract(s.h[j - 1]);
+            acc = acc == null ? inc : acc.merge(inc);
+          }
+          double factor =
+              extrapolationFactor(
+                  s.t[lo], s.t[hi - 1], hi - lo, d.refs()[i] - d.rangeMillis(), d.refs()[i], -1);
+          if (name.equals("rate")) {
+            factor /= d.rangeMillis() / 1000.0;
+          }
+          Histogram r = Hist.scale(acc, factor);
+          return r == null ? null : new Elem(s.labels, true, 0, r);
+        } catch (RuntimeException e) {
+          return null;
+        }
       }
       default -> {
         if (anyFloat) {
@@ -210,6 +323,20 @@ final class RangeFunctions {
             }
             prev = f[j];
           }
+        }
+        if (true) {
+          double factor =
+              extrapolationFactor(
+                  t[lo],
+                  t[hi - 1],
+                  count,
+                  rangeStart,
+                  rangeEnd,
+                  counter && result > 0 && f[lo] >= 0 ? f[lo] / result : -1);
+          if (name.equals("rate")) {
+            factor /= rangeMillis / 1000.0;
+          }
+          return result * factor;
         }
         long firstT = t[lo];
         long lastT = t[hi - 1];
@@ -381,6 +508,32 @@ final class RangeFunctions {
       }
       default -> throw new EvalException("function " + name + " is not supported");
     }
+  }
+
+  /**
+   * Prometheus' extrapolation of an increase over a window to its edges; {@code zeroRatio} is
+   * first/result for counters that may be extrapolated to zero, else negative.
+   */
+  static double extrapolationFactor(
+      long firstT, long lastT, int count, long rangeStart, long rangeEnd, double zeroRatio) {
+    double durationToStart = (firstT - rangeStart) / 1000.0;
+    double durationToEnd = (rangeEnd - lastT) / 1000.0;
+    double sampled = (lastT - firstT) / 1000.0;
+    double avgBetween = sampled / (count - 1);
+    double threshold = avgBetween * 1.1;
+    if (durationToStart >= threshold) {
+      durationToStart = avgBetween / 2;
+    }
+    if (zeroRatio >= 0) {
+      double durationToZero = sampled * zeroRatio;
+      if (durationToZero < durationToStart) {
+        durationToStart = durationToZero;
+      }
+    }
+    if (durationToEnd >= threshold) {
+      durationToEnd = avgBetween / 2;
+    }
+    return (sampled + durationToStart + durationToEnd) / sampled;
   }
 
   /** Least-squares slope and intercept, x in seconds relative to {@code interceptTime}. */
