@@ -39,10 +39,13 @@ final class AggregateEval {
     for (int i = 0; i < ev.n; i++) {
       List<Elem> elems = Evaluator.at(input, i);
       Map<Labels, List<Elem>> groups = new LinkedHashMap<>();
+      Set<Labels> dropped = new HashSet<>();
       for (Elem e : elems) {
-        Labels l = e.dropName() ? e.labels().without(Labels.METRIC_NAME) : e.labels();
-        Labels key = groupKey(l, grouping, a.without());
+        Labels key = groupKey(e.labels(), grouping, a.without());
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        if (e.dropName() && key.get(Labels.METRIC_NAME) != null) {
+          dropped.add(key);
+        }
       }
       if ((op == AggregationOp.TOPK
               || op == AggregationOp.BOTTOMK
@@ -66,7 +69,15 @@ final class AggregateEval {
         ev.annotations.warn("quantile value should be between 0 and 1, got " + param[i]);
       }
       for (Map.Entry<Labels, List<Elem>> g : groups.entrySet()) {
-        aggregate(op, g.getKey(), g.getValue(), param == null ? 0 : param[i], label, i, out);
+        aggregate(
+            op,
+            g.getKey(),
+            dropped.contains(g.getKey()),
+            g.getValue(),
+            param == null ? 0 : param[i],
+            label,
+            i,
+            out);
       }
     }
     return out.list();
@@ -92,6 +103,7 @@ final class AggregateEval {
   private void aggregate(
       AggregationOp op,
       Labels key,
+      boolean drop,
       List<Elem> g,
       double param,
       String label,
@@ -109,7 +121,7 @@ final class AggregateEval {
             }
             acc = acc == null ? e.h() : acc.merge(e.h());
           }
-          out.add(i, new Elem(key, false, 0, acc));
+          out.add(i, new Elem(key, drop, 0, acc));
           return;
         }
         double[] sc = new double[2];
@@ -120,17 +132,17 @@ final class AggregateEval {
           }
           GoMath.kahanInc(e.f(), sc);
         }
-        out.add(i, new Elem(key, false, sc[0] + sc[1], null));
+        out.add(i, new Elem(key, drop, sc[0] + sc[1], null));
       }
       case AVG -> {
         double[] fs = floats(g);
         if (fs == null) {
           return;
         }
-        out.add(i, new Elem(key, false, avg(fs, fs.length), null));
+        out.add(i, new Elem(key, drop, avg(fs, fs.length), null));
       }
-      case COUNT -> out.add(i, new Elem(key, false, g.size(), null));
-      case GROUP -> out.add(i, new Elem(key, false, 1, null));
+      case COUNT -> out.add(i, new Elem(key, drop, g.size(), null));
+      case GROUP -> out.add(i, new Elem(key, drop, 1, null));
       case MIN, MAX -> {
         double v = Double.NaN;
         boolean any = false;
@@ -148,7 +160,7 @@ final class AggregateEval {
           }
         }
         if (any) {
-          out.add(i, new Elem(key, false, v, null));
+          out.add(i, new Elem(key, drop, v, null));
         }
       }
       case STDDEV, STDVAR -> {
@@ -170,7 +182,7 @@ final class AggregateEval {
           return;
         }
         double var = aux / count;
-        out.add(i, new Elem(key, false, op == AggregationOp.STDDEV ? Math.sqrt(var) : var, null));
+        out.add(i, new Elem(key, drop, op == AggregationOp.STDDEV ? Math.sqrt(var) : var, null));
       }
       case TOPK, BOTTOMK -> {
         if (Double.isNaN(param)) {
@@ -206,7 +218,7 @@ final class AggregateEval {
         if (fs == null) {
           return;
         }
-        out.add(i, new Elem(key, false, quantile(param, fs), null));
+        out.add(i, new Elem(key, drop, quantile(param, fs), null));
       }
       case COUNT_VALUES -> {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -217,7 +229,7 @@ final class AggregateEval {
           counts.merge(formatFloat(e.f()), 1, Integer::sum);
         }
         for (Map.Entry<String, Integer> c : counts.entrySet()) {
-          out.add(i, new Elem(key.with(label, c.getKey()), false, c.getValue(), null));
+          out.add(i, new Elem(key.with(label, c.getKey()), drop, c.getValue(), null));
         }
       }
       default -> throw new EvalException("aggregation " + op.keyword() + " is not supported");

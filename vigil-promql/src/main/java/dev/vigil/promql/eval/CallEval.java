@@ -52,6 +52,18 @@ final class CallEval {
         java.util.Arrays.fill(out, v);
         return out;
       }
+      case "min_of", "max_of" -> {
+        double[] a = ev.scalar(args.get(0));
+        double[] b = ev.scalar(args.get(1));
+        double[] out = new double[ev.n];
+        for (int i = 0; i < ev.n; i++) {
+          out[i] =
+              Double.isNaN(a[i]) || Double.isNaN(b[i])
+                  ? Double.NaN
+                  : name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+        }
+        return out;
+      }
       case "pi" -> {
         double[] out = new double[ev.n];
         java.util.Arrays.fill(out, Math.PI);

@@ -93,6 +93,7 @@ public final class Engine {
     Evaluator ev =
         new Evaluator(
             storage, startMillis, endMillis, stepMillis, lookbackMillis, startMillis, endMillis, a);
+    ev.queryStep = stepMillis;
     Object r = ev.eval(e);
     List<Steps> series;
     if (r instanceof double[] d) {

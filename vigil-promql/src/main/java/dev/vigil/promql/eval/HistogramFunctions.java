@@ -170,6 +170,39 @@ final class HistogramFunctions {
     return start + (endB - start) * (rank / count);
   }
 
+  /** Prometheus' estimate: each bucket's observations at its geometric midpoint. */
+  static double variance(Histogram h) {
+    double mean = h.sum() / h.count();
+    double[] v = new double[2];
+    if (h.zeroCount() > 0) {
+      double d = 0 - mean;
+      GoMath.kahanInc(h.zeroCount() * d * d, v);
+    }
+    for (int j = 0; j < h.positiveBucketCount(); j++) {
+      double c = h.positiveCount(j);
+      if (c == 0) {
+        continue;
+      }
+      int idx = h.positiveIndex(j);
+      double val =
+          Math.sqrt(Histogram.upperBound(idx, h.schema()) * Histogram.lowerBound(idx, h.schema()));
+      double d = val - mean;
+      GoMath.kahanInc(c * d * d, v);
+    }
+    for (int j = 0; j < h.negativeBucketCount(); j++) {
+      double c = h.negativeCount(j);
+      if (c == 0) {
+        continue;
+      }
+      int idx = h.negativeIndex(j);
+      double val =
+          -Math.sqrt(Histogram.upperBound(idx, h.schema()) * Histogram.lowerBound(idx, h.schema()));
+      double d = val - mean;
+      GoMath.kahanInc(c * d * d, v);
+    }
+    return (v[0] + v[1]) / h.count();
+  }
+
   Object simple(String name, List<Expr> args) {
     double[] lo = null;
     double[] hi = null;
@@ -193,11 +226,10 @@ final class HistogramFunctions {
               case "histogram_sum" -> h.sum();
               case "histogram_avg" -> h.sum() / h.count();
               case "histogram_fraction" -> h.fraction(lo[i], hi[i]);
+              case "histogram_stddev" -> Math.sqrt(variance(h));
+              case "histogram_stdvar" -> variance(h);
               default -> Double.NaN;
             };
-        if (name.equals("histogram_stddev") || name.equals("histogram_stdvar")) {
-          continue;
-        }
         out.add(i, new Elem(s.labels, true, r, null));
       }
     }
