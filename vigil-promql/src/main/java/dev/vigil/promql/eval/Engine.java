@@ -93,6 +93,9 @@ public final class Engine {
     Evaluator ev =
         new Evaluator(
             storage, startMillis, endMillis, stepMillis, lookbackMillis, startMillis, endMillis, a);
+    if (containsSort(e)) {
+      a.warn("sort is ineffective for range queries");
+    }
     ev.queryStep = stepMillis;
     Object r = ev.eval(e);
     List<Steps> series;
@@ -132,5 +135,35 @@ public final class Engine {
     }
     out.sort((x, y) -> x.labels().compareTo(y.labels()));
     return new Result(new Value.Matrix(out), new ArrayList<>(a.warnings), new ArrayList<>(a.infos));
+  }
+
+  private static boolean containsSort(Expr e) {
+    if (e instanceof Expr.Call c) {
+      if (c.function().name().startsWith("sort")) {
+        return true;
+      }
+      for (Expr a : c.args()) {
+        if (containsSort(a)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (e instanceof Expr.ParenExpr p) {
+      return containsSort(p.expr());
+    }
+    if (e instanceof Expr.UnaryExpr u) {
+      return containsSort(u.expr());
+    }
+    if (e instanceof Expr.AggregateExpr a) {
+      return containsSort(a.expr());
+    }
+    if (e instanceof Expr.BinaryExpr b) {
+      return containsSort(b.lhs()) || containsSort(b.rhs());
+    }
+    if (e instanceof Expr.SubqueryExpr s) {
+      return containsSort(s.expr());
+    }
+    return false;
   }
 }
