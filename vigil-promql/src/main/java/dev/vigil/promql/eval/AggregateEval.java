@@ -135,6 +135,27 @@ final class AggregateEval {
         out.add(i, new Elem(key, drop, sc[0] + sc[1], null));
       }
       case AVG -> {
+        if (g.get(0).h() != null) {
+          Histogram acc = null;
+          for (Elem e : g) {
+            if (e.h() == null) {
+              ev.annotations.warn("encountered a mix of histograms and floats for aggregation");
+              return;
+            }
+            acc = acc == null ? e.h() : acc.merge(e.h());
+          }
+          Histogram avg = Hist.scale(acc, 1.0 / g.size());
+          if (avg != null) {
+            out.add(i, new Elem(key, drop, 0, avg));
+          }
+          return;
+        }
+        for (Elem e : g) {
+          if (e.h() != null) {
+            ev.annotations.warn("encountered a mix of histograms and floats for aggregation");
+            return;
+          }
+        }
         double[] fs = floats(g);
         if (fs == null) {
           return;

@@ -282,12 +282,15 @@ final class RangeFunctions {
         if (anyFloat) {
           return null;
         }
-        if (name.equals("sum_over_time")) {
+        if (name.equals("sum_over_time") || name.equals("avg_over_time")) {
           Histogram acc = s.h[lo];
           for (int j = lo + 1; j < hi; j++) {
             acc = acc.merge(s.h[j]);
           }
-          return new Elem(s.labels, true, 0, acc);
+          if (name.equals("avg_over_time")) {
+            acc = Hist.scale(acc, 1.0 / (hi - lo));
+          }
+          return acc == null ? null : new Elem(s.labels, true, 0, acc);
         }
         return null;
       }
