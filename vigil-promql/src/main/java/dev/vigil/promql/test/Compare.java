@@ -100,7 +100,11 @@ final class Compare {
     if (e.noInfo && !r.infos().isEmpty()) {
       return "unexpected infos " + r.infos();
     }
-    Value v = r.value();
+    return checkValue(e, r.value());
+  }
+
+  /** The value part of {@link #check}, without annotations. */
+  static String checkValue(Expectation e, Value v) {
     if (e.string != null) {
       if (v instanceof Value.Str s && s.value().equals(e.string)) {
         return null;

@@ -32,9 +32,9 @@ import java.util.stream.Stream;
  * Runs Prometheus' PromQL test scripts ({@code *.test}, specified in the shared conformance
  * folder's FORMAT.md) against a fresh {@link Tsdb} per file and {@code clear}.
  *
- * <p>Each {@code eval} is one check. Not done: the implicit @-invariance and range-mode
- * cross-checks of the reference runner (FORMAT.md §8), and annotation messages (only the presence
- * or absence of warnings and infos is checked).
+ * <p>Each {@code eval} is one check, including the implicit range-mode and @-invariance checks of
+ * the reference runner (FORMAT.md §8). Annotation and error texts are not compared: only the
+ * presence or absence of warnings, infos and errors.
  */
 public final class ScriptRunner {
   private static final Pattern INSTANT =
@@ -203,20 +203,32 @@ public final class ScriptRunner {
       }
       Expectation exp = Expectation.parse(kw, body, instant, start, step);
       Result result;
+      Expr e;
       try {
-        Expr e = Parser.parse(exprText, Parser.Options.EXPERIMENTAL);
-        Engine engine = new Engine(tsdb);
+        e = Parser.parse(exprText, Parser.Options.EXPERIMENTAL);
+      } catch (ParseException ex) {
+        throw new IllegalArgumentException("line " + lineNo + ": " + ex.getMessage(), ex);
+      }
+      Engine engine = new Engine(tsdb);
+      try {
         result = instant ? engine.instant(e, at) : engine.range(e, start, end, step);
-      } catch (ParseException | RuntimeException e) {
+      } catch (RuntimeException ex) {
         if (exp.fail) {
-          return null;
+          String variant = instant ? ImplicitChecks.atInvariance(engine, e, at, exp) : null;
+          return variant == null ? null : new Failure(lineNo, exprText, "an error", variant);
         }
-        return new Failure(lineNo, exprText, exp.describe(), "error: " + e.getMessage());
+        return new Failure(lineNo, exprText, exp.describe(), "error: " + ex.getMessage());
       }
       if (exp.fail) {
         return new Failure(lineNo, exprText, "an error", Compare.describe(result.value()));
       }
       String problem = Compare.check(exp, result);
+      if (problem == null && instant) {
+        problem = ImplicitChecks.rangeMode(engine, e, at, exp);
+        if (problem == null) {
+          problem = ImplicitChecks.atInvariance(engine, e, at, exp);
+        }
+      }
       return problem == null ? null : new Failure(lineNo, exprText, exp.describe(), problem);
     }
   }
