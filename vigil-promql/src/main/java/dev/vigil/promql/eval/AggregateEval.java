@@ -68,6 +68,20 @@ final class AggregateEval {
       if (op == AggregationOp.QUANTILE && !(param[i] >= 0 && param[i] <= 1)) {
         ev.annotations.warn("quantile value should be between 0 and 1, got " + param[i]);
       }
+      if (op == AggregationOp.COUNT_VALUES) {
+        // Counted by the output label set: groups whose grouping label is overwritten merge.
+        Map<Labels, Integer> counts = new LinkedHashMap<>();
+        for (Map.Entry<Labels, List<Elem>> g : groups.entrySet()) {
+          for (Elem e : g.getValue()) {
+            String value = e.h() != null ? GoFormat.histogram(e.h()) : formatFloat(e.f());
+            counts.merge(g.getKey().with(label, value), 1, Integer::sum);
+          }
+        }
+        for (Map.Entry<Labels, Integer> c : counts.entrySet()) {
+          out.add(i, new Elem(c.getKey(), false, c.getValue(), null));
+        }
+        continue;
+      }
       for (Map.Entry<Labels, List<Elem>> g : groups.entrySet()) {
         aggregate(
             op,
@@ -244,10 +258,8 @@ final class AggregateEval {
       case COUNT_VALUES -> {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Elem e : g) {
-          if (e.h() != null) {
-            continue;
-          }
-          counts.merge(formatFloat(e.f()), 1, Integer::sum);
+          String value = e.h() != null ? GoFormat.histogram(e.h()) : formatFloat(e.f());
+          counts.merge(value, 1, Integer::sum);
         }
         for (Map.Entry<String, Integer> c : counts.entrySet()) {
           out.add(i, new Elem(key.with(label, c.getKey()), drop, c.getValue(), null));

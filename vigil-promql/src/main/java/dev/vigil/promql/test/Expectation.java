@@ -117,7 +117,13 @@ final class Expectation {
       }
       sb.append(s.labels()).append(' ');
       for (SeriesLine.Slot slot : s.slots()) {
-        sb.append(slot == null ? "_" : String.valueOf(slot.value())).append(' ');
+        if (slot == null) {
+          sb.append("_ ");
+        } else if (slot.histogram() != null) {
+          sb.append(slot.histogram()).append(' ');
+        } else {
+          sb.append(slot.value()).append(' ');
+        }
       }
     }
     if (series.isEmpty()) {
