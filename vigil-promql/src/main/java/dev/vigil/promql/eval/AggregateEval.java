@@ -127,15 +127,18 @@ final class AggregateEval {
       case SUM -> {
         boolean hist = g.get(0).h() != null;
         if (hist) {
-          Histogram acc = null;
+          List<Histogram> hs = new ArrayList<>();
           for (Elem e : g) {
             if (e.h() == null) {
               ev.annotations.warn("encountered a mix of histograms and floats for aggregation");
               return;
             }
-            acc = acc == null ? e.h() : acc.merge(e.h());
+            hs.add(e.h());
           }
-          out.add(i, new Elem(key, drop, 0, acc));
+          Histogram acc = sumHistograms(hs, 1);
+          if (acc != null) {
+            out.add(i, new Elem(key, drop, 0, acc));
+          }
           return;
         }
         double[] sc = new double[2];
@@ -150,15 +153,15 @@ final class AggregateEval {
       }
       case AVG -> {
         if (g.get(0).h() != null) {
-          Histogram acc = null;
+          List<Histogram> hs = new ArrayList<>();
           for (Elem e : g) {
             if (e.h() == null) {
               ev.annotations.warn("encountered a mix of histograms and floats for aggregation");
               return;
             }
-            acc = acc == null ? e.h() : acc.merge(e.h());
+            hs.add(e.h());
           }
-          Histogram avg = Hist.scale(acc, 1.0 / g.size());
+          Histogram avg = sumHistograms(hs, 1.0 / g.size());
           if (avg != null) {
             out.add(i, new Elem(key, drop, 0, avg));
           }
@@ -266,6 +269,14 @@ final class AggregateEval {
         }
       }
       default -> throw new EvalException("aggregation " + op.keyword() + " is not supported");
+    }
+  }
+
+  private Histogram sumHistograms(List<Histogram> hs, double factor) {
+    try {
+      return HistogramSum.sum(hs, factor);
+    } catch (RuntimeException e) {
+      return null; // counts the model cannot hold (infinite, negative)
     }
   }
 

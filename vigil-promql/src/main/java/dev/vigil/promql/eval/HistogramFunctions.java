@@ -33,7 +33,16 @@ final class HistogramFunctions {
         }
         if (s.h[i] != null) {
           Labels l = s.labels;
-          double r = s.h[i].quantile(Math.max(0, Math.min(1, q[i])));
+          double total = bucketTotal(s.h[i]);
+          double r;
+          if (s.h[i].count() > total) {
+            ev.annotations.info("input to histogram_quantile has NaN observations");
+          }
+          if (q[i] * s.h[i].count() > total) {
+            r = Double.NaN;
+          } else {
+            r = s.h[i].quantile(Math.max(0, Math.min(1, q[i])));
+          }
           if (q[i] < 0) {
             r = Double.NEGATIVE_INFINITY;
           } else if (q[i] > 1) {
@@ -170,6 +179,29 @@ final class HistogramFunctions {
     return start + (endB - start) * (rank / count);
   }
 
+  /** The observations in buckets (the count minus NaN observations). */
+  static double bucketTotal(Histogram h) {
+    double t = h.zeroCount();
+    for (int j = 0; j < h.positiveBucketCount(); j++) {
+      t += h.positiveCount(j);
+    }
+    for (int j = 0; j < h.negativeBucketCount(); j++) {
+      t += h.negativeCount(j);
+    }
+    return t;
+  }
+
+  private double fraction(Histogram h, double lo, double hi) {
+    double total = bucketTotal(h);
+    if (h.count() > total) {
+      ev.annotations.info("input to histogram_fraction has NaN observations");
+      if (lo == Double.NEGATIVE_INFINITY && hi == Double.POSITIVE_INFINITY) {
+        return total / h.count();
+      }
+    }
+    return h.fraction(lo, hi);
+  }
+
   /** Prometheus' estimate: each bucket's observations at its geometric midpoint. */
   static double variance(Histogram h) {
     double mean = h.sum() / h.count();
@@ -225,7 +257,7 @@ final class HistogramFunctions {
               case "histogram_count" -> h.count();
               case "histogram_sum" -> h.sum();
               case "histogram_avg" -> h.sum() / h.count();
-              case "histogram_fraction" -> h.fraction(lo[i], hi[i]);
+              case "histogram_fraction" -> fraction(h, lo[i], hi[i]);
               case "histogram_stddev" -> Math.sqrt(variance(h));
               case "histogram_stdvar" -> variance(h);
               default -> Double.NaN;

@@ -266,9 +266,15 @@ final class RangeFunctions {
                 s.h[j].isCounterResetSince(s.h[j - 1]) ? s.h[j] : s.h[j].subtract(s.h[j - 1]);
             acc = acc == null ? inc : acc.merge(inc);
           }
+          double first = s.h[lo].count();
           double factor =
               extrapolationFactor(
-                  s.t[lo], s.t[hi - 1], hi - lo, d.refs()[i] - d.rangeMillis(), d.refs()[i], -1);
+                  s.t[lo],
+                  s.t[hi - 1],
+                  hi - lo,
+                  d.refs()[i] - d.rangeMillis(),
+                  d.refs()[i],
+                  acc.count() > 0 && first >= 0 ? first / acc.count() : -1);
           if (name.equals("rate")) {
             factor /= d.rangeMillis() / 1000.0;
           }
@@ -283,12 +289,15 @@ final class RangeFunctions {
           return null;
         }
         if (name.equals("sum_over_time") || name.equals("avg_over_time")) {
-          Histogram acc = s.h[lo];
-          for (int j = lo + 1; j < hi; j++) {
-            acc = acc.merge(s.h[j]);
+          java.util.List<Histogram> hs = new java.util.ArrayList<>();
+          for (int j = lo; j < hi; j++) {
+            hs.add(s.h[j]);
           }
-          if (name.equals("avg_over_time")) {
-            acc = Hist.scale(acc, 1.0 / (hi - lo));
+          Histogram acc;
+          try {
+            acc = HistogramSum.sum(hs, name.equals("avg_over_time") ? 1.0 / (hi - lo) : 1);
+          } catch (RuntimeException e) {
+            acc = null; // counts the model cannot hold (infinite, negative)
           }
           return acc == null ? null : new Elem(s.labels, true, 0, acc);
         }
