@@ -176,6 +176,9 @@ final class CallEval {
       case "histogram_quantile" -> {
         return new HistogramFunctions(ev).quantile(args);
       }
+      case "histogram_quantiles" -> {
+        return new HistogramFunctions(ev).quantiles(args);
+      }
       case "histogram_count",
           "histogram_sum",
           "histogram_avg",

@@ -18,39 +18,40 @@ final class HistogramFunctions {
 
   private record Bucket(double upper, double count) {}
 
+  /** {@code histogram_quantile(q, v)}. */
   Object quantile(List<Expr> args) {
-    double[] q = ev.scalar(args.get(0));
-    List<Steps> v = Evaluator.vec(ev.eval(args.get(1)));
+    return quantiles(List.of(ev.scalar(args.get(0))), null, Evaluator.vec(ev.eval(args.get(1))));
+  }
+
+  /** {@code histogram_quantiles(v, label, q...)} (experimental): one series per quantile. */
+  Object quantiles(List<Expr> args) {
+    String label = (String) ev.eval(args.get(1));
+    if (!Labels.isValidLabelName(label)) {
+      throw new EvalException("invalid label name " + GoQuote.quote(label));
+    }
+    List<double[]> qs = new ArrayList<>();
+    for (int j = 2; j < args.size(); j++) {
+      qs.add(ev.scalar(args.get(j)));
+    }
+    return quantiles(qs, label, Evaluator.vec(ev.eval(args.get(0))));
+  }
+
+  private Object quantiles(List<double[]> qs, String label, List<Steps> v) {
     StepCollector out = new StepCollector(ev.n);
     for (int i = 0; i < ev.n; i++) {
-      if (q[i] < 0 || q[i] > 1) {
-        ev.annotations.warn("quantile value should be between 0 and 1, got " + q[i]);
+      for (double[] q : qs) {
+        if (q[i] < 0 || q[i] > 1) {
+          ev.annotations.warn("quantile value should be between 0 and 1, got " + q[i]);
+        }
       }
       Map<Labels, List<Bucket>> groups = new LinkedHashMap<>();
+      Map<Labels, Steps> natives = new LinkedHashMap<>();
       for (Steps s : v) {
         if (!s.has[i]) {
           continue;
         }
         if (s.h[i] != null) {
-          Labels l = s.labels;
-          double total = bucketTotal(s.h[i]);
-          double r;
-          if (s.h[i].count() > total) {
-            ev.annotations.info("input to histogram_quantile has NaN observations");
-          }
-          if (q[i] * s.h[i].count() > total) {
-            r = Double.NaN;
-          } else {
-            r = s.h[i].quantile(Math.max(0, Math.min(1, q[i])));
-          }
-          if (q[i] < 0) {
-            r = Double.NEGATIVE_INFINITY;
-          } else if (q[i] > 1) {
-            r = Double.POSITIVE_INFINITY;
-          } else if (Double.isNaN(q[i])) {
-            r = Double.NaN;
-          }
-          out.add(i, new Elem(l, true, r, null));
+          natives.put(s.labels.without(Labels.METRIC_NAME), s);
           continue;
         }
         String le = s.labels.get("le");
@@ -67,8 +68,46 @@ final class HistogramFunctions {
         Labels key = s.labels.without("le").without(Labels.METRIC_NAME);
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Bucket(upper, s.f[i]));
       }
-      for (Map.Entry<Labels, List<Bucket>> g : groups.entrySet()) {
-        out.add(i, new Elem(g.getKey(), false, bucketQuantile(q[i], g.getValue()), null));
+      for (Labels key : new ArrayList<>(natives.keySet())) {
+        if (groups.containsKey(key)) {
+          ev.annotations.warn(
+              "vector contains a mix of classic and native histograms for metric name "
+                  + GoQuote.quote(
+                      natives.get(key).labels.get(Labels.METRIC_NAME) == null
+                          ? ""
+                          : natives.get(key).labels.get(Labels.METRIC_NAME)));
+          natives.remove(key);
+          groups.remove(key);
+        }
+      }
+      for (double[] qa : qs) {
+        double q = qa[i];
+        for (Steps s : natives.values()) {
+          Histogram h = s.h[i];
+          double total = bucketTotal(h);
+          if (h.count() > total) {
+            ev.annotations.info("input to histogram_quantile has NaN observations");
+          }
+          double r;
+          if (Double.isNaN(q)) {
+            r = Double.NaN;
+          } else if (q < 0) {
+            r = Double.NEGATIVE_INFINITY;
+          } else if (q > 1) {
+            r = Double.POSITIVE_INFINITY;
+          } else if (q * h.count() > total) {
+            r = Double.NaN;
+          } else {
+            r = h.quantile(q);
+          }
+          Labels l = label == null ? s.labels : s.labels.with(label, AggregateEval.formatFloat(q));
+          out.add(i, new Elem(l, true, r, null));
+        }
+        for (Map.Entry<Labels, List<Bucket>> g : groups.entrySet()) {
+          Labels l =
+              label == null ? g.getKey() : g.getKey().with(label, AggregateEval.formatFloat(q));
+          out.add(i, new Elem(l, false, bucketQuantile(q, g.getValue()), null));
+        }
       }
     }
     return out.list();
