@@ -11,7 +11,7 @@ import dev.vigil.promql.eval.Result;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.TsdbOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -233,27 +233,36 @@ public final class ScriptRunner {
     }
   }
 
-  /** Runs the files named and prints {@code FILE: N passed, M failed} and each failure. */
-  public static void main(String[] args) throws IOException {
+  /**
+   * The {@code ./vigil promql-test FILE...} command: runs each file and prints {@code FILE: N
+   * passed, M failed} and, for each failure, the expression, the expected and the actual result.
+   * Exits with 1 if any eval failed or a file could not be run.
+   */
+  public static void main(String[] args) {
+    System.exit(runFiles(List.of(args), System.out));
+  }
+
+  /** What {@link #main} does, printing to {@code out}; returns the exit status. */
+  public static int runFiles(List<String> files, PrintStream out) {
     boolean anyFailed = false;
-    for (String a : args) {
+    for (String a : files) {
       FileResult r;
       try {
         r = run(Path.of(a));
       } catch (IOException | RuntimeException e) {
-        System.out.println(a + ": error: " + e.getMessage());
+        out.println(a + ": error: " + e.getMessage());
         anyFailed = true;
         continue;
       }
-      System.out.println(a + ": " + r.passed() + " passed, " + r.failures().size() + " failed");
+      out.println(a + ": " + r.passed() + " passed, " + r.failures().size() + " failed");
       for (Failure f : r.failures()) {
-        System.out.println("  line " + f.line() + ": " + f.expr());
-        System.out.println("    expected: " + f.expected());
-        System.out.println("    actual:   " + f.actual());
+        out.println("  line " + f.line() + ": " + f.expr());
+        out.println("    expected: " + f.expected());
+        out.println("    actual:   " + f.actual());
       }
       anyFailed |= !r.failures().isEmpty();
     }
-    System.exit(anyFailed ? 1 : 0);
+    return anyFailed ? 1 : 0;
   }
 
   static Labels parseLabels(String selector) {
@@ -275,9 +284,5 @@ public final class ScriptRunner {
       }
       throw new IllegalArgumentException("bad series " + selector + ": " + e.getMessage(), e);
     }
-  }
-
-  static void unchecked(IOException e) {
-    throw new UncheckedIOException(e);
   }
 }
