@@ -114,6 +114,12 @@ final class RangeFunctions {
             anyFloat = true;
           }
         }
+        if ((name.equals("irate") || name.equals("idelta")) && hi - lo >= 2) {
+          // Only the last two samples count, whatever came before them.
+          lo = hi - 2;
+          anyHist = s.isHistogram(lo) || s.isHistogram(lo + 1);
+          anyFloat = !s.isHistogram(lo) || !s.isHistogram(lo + 1);
+        }
         Elem r;
         if (name.equals("quantile_over_time") && !(p0[i] >= 0 && p0[i] <= 1)) {
           ev.annotations.warn("quantile value should be between 0 and 1, got " + p0[i]);
@@ -254,6 +260,38 @@ final class RangeFunctions {
           }
         }
         return new Elem(s.labels, true, r, null);
+      }
+      case "irate", "idelta" -> {
+        if (hi - lo < 2) {
+          return null;
+        }
+        try {
+          Histogram last = s.h[hi - 1];
+          Histogram prev = s.h[hi - 2];
+          Histogram diff =
+              name.equals("irate") && last.isCounterResetSince(prev) ? last : last.subtract(prev);
+          if (name.equals("irate")) {
+            diff = Hist.scale(diff, 1000.0 / (s.t[hi - 1] - s.t[hi - 2]));
+          }
+          return diff == null ? null : new Elem(s.labels, true, 0, diff);
+        } catch (RuntimeException e) {
+          return null; // negative counts: the model cannot hold them
+        }
+      }
+      case "delta" -> {
+        if (hi - lo < 2) {
+          return null;
+        }
+        try {
+          Histogram diff = s.h[hi - 1].subtract(s.h[lo]);
+          double factor =
+              extrapolationFactor(
+                  s.t[lo], s.t[hi - 1], hi - lo, d.refs()[i] - d.rangeMillis(), d.refs()[i], -1);
+          Histogram r = Hist.scale(diff, factor);
+          return r == null ? null : new Elem(s.labels, true, 0, r);
+        } catch (RuntimeException e) {
+          return null; // negative counts: the model cannot hold them
+        }
       }
       case "rate", "increase" -> {
         if (hi - lo < 2) {
