@@ -521,6 +521,11 @@ final class RangeFunctions {
       }
       case "mad_over_time" -> {
         double[] v = java.util.Arrays.copyOfRange(f, lo, hi);
+        for (double x : v) {
+          if (Double.isNaN(x)) {
+            return Double.NaN; // the median, and so the deviation, is undefined
+          }
+        }
         double median = AggregateEval.quantile(0.5, v);
         for (int j = 0; j < v.length; j++) {
           v[j] = Math.abs(v[j] - median);
