@@ -268,6 +268,22 @@ final class AggregateEval {
           out.add(i, new Elem(key.with(label, c.getKey()), drop, c.getValue(), null));
         }
       }
+      case LIMITK -> {
+        long k = param >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) param;
+        for (int j = 0; j < g.size() && j < k; j++) {
+          out.add(i, g.get(j)); // the first k series of the group, in input (label) order
+        }
+      }
+      case LIMIT_RATIO -> {
+        if (param >= 1 || param <= -1) {
+          for (Elem e : g) {
+            out.add(i, e);
+          }
+        } else if (param != 0) {
+          throw new EvalException(
+              "limit_ratio with a ratio strictly between -1 and 1 is not supported: " + param);
+        }
+      }
       default -> throw new EvalException("aggregation " + op.keyword() + " is not supported");
     }
   }

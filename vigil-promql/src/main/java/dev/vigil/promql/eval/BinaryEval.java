@@ -107,6 +107,9 @@ final class BinaryEval {
   }
 
   private Histogram histScalar(BinaryOp op, Histogram h, double s, boolean swap) {
+    if ((op == BinaryOp.TRIM_UPPER || op == BinaryOp.TRIM_LOWER) && !swap && !Double.isNaN(s)) {
+      return HistogramTrim.trim(h, s, op == BinaryOp.TRIM_LOWER);
+    }
     if (op == BinaryOp.MUL) {
       return Hist.scale(h, s);
     }

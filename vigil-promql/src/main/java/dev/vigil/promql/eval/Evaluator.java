@@ -89,8 +89,11 @@ final class Evaluator {
       for (Steps s : vec(v)) {
         Steps r = new Steps(s.labels, true, n);
         for (int i = 0; i < n; i++) {
-          if (s.has[i]) {
-            r.set(i, -s.f[i], s.h[i] == null ? null : Hist.scale(s.h[i], -1));
+          if (s.has[i] && s.h[i] == null) {
+            r.set(i, -s.f[i], null);
+          } else if (s.has[i]) {
+            // A negated histogram has negative counts, which the model cannot hold: no sample.
+            annotations.info("a negated native histogram cannot be represented; sample dropped");
           }
         }
         out.add(r);

@@ -27,6 +27,14 @@ final class HistogramSum {
         return factor == 1 ? acc : Hist.scale(acc, factor);
       }
     }
+    // Pre-scale each input when the plain sum would overflow (the mean of huge counts), as
+    // Prometheus switches to an incremental mean.
+    double total = 0;
+    for (Histogram h : hs) {
+      total += h.count();
+    }
+    double pre = Double.isInfinite(total) ? factor : 1;
+    double post = Double.isInfinite(total) ? 1 : factor;
     double[] zero = new double[2];
     double[] count = new double[2];
     double[] sum = new double[2];
@@ -34,9 +42,9 @@ final class HistogramSum {
     Map<Integer, double[]> neg = new TreeMap<>();
     for (Histogram h : hs) {
       Histogram r = h.schema() == schema ? h : h.reduceResolution(schema);
-      GoMath.kahanInc(r.zeroCount(), zero);
-      GoMath.kahanInc(r.count(), count);
-      GoMath.kahanInc(r.sum(), sum);
+      GoMath.kahanInc(r.zeroCount() * pre, zero);
+      GoMath.kahanInc(r.count() * pre, count);
+      GoMath.kahanInc(r.sum() * pre, sum);
       for (int i = 0; i < r.positiveBucketCount(); i++) {
         GoMath.kahanInc(
             r.positiveCount(i), pos.computeIfAbsent(r.positiveIndex(i), k -> new double[2]));
@@ -46,21 +54,21 @@ final class HistogramSum {
             r.negativeCount(i), neg.computeIfAbsent(r.negativeIndex(i), k -> new double[2]));
       }
     }
-    double c = (count[0] + count[1]) * factor;
+    double c = (count[0] + count[1]) * post;
     if (!(c >= 0) || Double.isInfinite(c)) {
       return null;
     }
     HistogramBuilder b =
         Histogram.builder(schema)
             .zeroThreshold(zt)
-            .zeroCount((zero[0] + zero[1]) * factor)
-            .sum((sum[0] + sum[1]) * factor)
+            .zeroCount((zero[0] + zero[1]) * post)
+            .sum((sum[0] + sum[1]) * post)
             .count(c);
     for (Map.Entry<Integer, double[]> e : pos.entrySet()) {
-      b.addPositive(e.getKey(), (e.getValue()[0] + e.getValue()[1]) * factor);
+      b.addPositive(e.getKey(), (e.getValue()[0] + e.getValue()[1]) * post);
     }
     for (Map.Entry<Integer, double[]> e : neg.entrySet()) {
-      b.addNegative(e.getKey(), (e.getValue()[0] + e.getValue()[1]) * factor);
+      b.addNegative(e.getKey(), (e.getValue()[0] + e.getValue()[1]) * post);
     }
     return b.build();
   }
