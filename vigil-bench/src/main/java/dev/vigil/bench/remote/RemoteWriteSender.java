@@ -150,9 +150,11 @@ final class RemoteWriteSender {
           }
         }
         rounds++;
-        // A missing endpoint or a dead server fails every later request the same way.
+        // A missing endpoint, a refused token or a dead server fails every later request the
+        // same way: stop rather than repeat it thousands of times.
         synchronized (statuses) {
-          if (statuses.containsKey(404) || statuses.containsKey(-1)) {
+          if (statuses.keySet().stream()
+              .anyMatch(s -> s == -1 || s == 401 || s == 403 || s == 404)) {
             break;
           }
         }
