@@ -5,7 +5,8 @@
 # and restart time, per system and as Vigil/peer ratios against the issue's targets.
 #
 # Usage: bench/compare-storage.sh [--quick] [--series N] [--rounds R] [--seconds S]
-#                                 [--connections C] [--batch B] [--systems LIST] [--build]
+#                                 [--connections C] [--batch B] [--systems LIST]
+#                                 [--native-histograms] [--build]
 #   --quick          40 rounds (10 simulated minutes) and at most 80 s of sending per system: the
 #                    whole run finishes within 5 minutes. Default: 200 rounds (50 simulated
 #                    minutes), at most 300 s per system, within 20 minutes.
@@ -18,6 +19,9 @@
 #   --batch B        samples per request (default 2,000: Prometheus' max_samples_per_send is 500
 #                    in 2.42 and 2,000 in later releases)
 #   --systems LIST   comma-separated subset of vigil,prometheus,victoriametrics (default all three)
+#   --native-histograms  the API latency histograms as native histograms (schema 3) instead of
+#                    classic ones; Prometheus runs with --enable-feature=native-histograms and
+#                    VictoriaMetrics 1.79, which does not take them, is skipped
 #   --build          rebuild vigil.jar and benchmarks.jar even if they exist
 # VIGIL_JAVA_OPTS is passed to Vigil's JVM, as ./vigil does (e.g. -Xmx2g; none by default, so the
 # JVM sizes its heap from the machine, as a user's would).
@@ -84,6 +88,7 @@ max_seconds=300
 connections=4
 batch=2000
 systems="vigil,prometheus,victoriametrics"
+histograms=classic
 build=0
 while (($#)); do
   case "$1" in
@@ -94,6 +99,7 @@ while (($#)); do
     --connections) shift; connections="${1:?--connections needs a number}" ;;
     --batch) shift; batch="${1:?--batch needs a number}" ;;
     --systems) shift; systems="${1:?--systems needs a list}" ;;
+    --native-histograms) histograms=native ;;
     --build) build=1 ;;
     *) echo "unknown argument: $1 (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
@@ -175,6 +181,7 @@ echo "== recording the stream"
 last_ms=$(($(date +%s%3N) + 5 * 60 * 1000))
 load generate --out "$tmp/stream" --series "$series" --rounds "$rounds" --interval-seconds 15 \
   --last-millis "$last_ms" --seed 42 --batch "$batch" --churn-percent 2 --churn-every 20 \
+  --histograms "$histograms" \
   | tee "$out/stream.txt"
 cp "$tmp/stream.properties" "$out/stream.properties"
 prop() { sed -n "s/^$1=//p" "$tmp/stream.properties"; }
@@ -210,7 +217,9 @@ start() {
         --port "$port" --data "$dir" >"$log" 2>&1 &
       ;;
     prometheus)
-      prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$dir" \
+      local features=()
+      [[ "$histograms" == native ]] && features=(--enable-feature=native-histograms)
+      prometheus "${features[@]}" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$dir" \
         --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver \
         --web.enable-admin-api --log.level=warn >"$log" 2>&1 &
       ;;
@@ -433,6 +442,13 @@ for ms in sys.argv[1:]:
 }
 
 for s in "${system_list[@]}"; do
+  if [[ "$s" == victoriametrics && "$histograms" == native ]]; then
+    echo "== victoriametrics: skipped (1.79 does not take native histograms)"
+    printf '%s\tskipped\t0\t\t0\t0\t\t\t%s\t\t\t\t\t\t%s\n' "$s" "$active_series" \
+      "version 1.79 does not take native histograms" >>"$results"
+    echo
+    continue
+  fi
   measure "$s"
   echo
 done
@@ -443,7 +459,8 @@ rows = {r["system"]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t"
 props = dict(l.rstrip("\n").split("=", 1) for l in open(sys.argv[2]) if "=" in l)
 print(f"stream: {int(props['active_series']):,} active series ({int(props['total_series']):,} with churn), "
       f"{int(props['samples']):,} samples in {int(props['requests']):,} requests of "
-      f"{int(props['batch_samples']):,}, {props['rounds']} rounds of {int(props['interval_ms']) // 1000} s")
+      f"{int(props['batch_samples']):,}, {props['rounds']} rounds of {int(props['interval_ms']) // 1000} s, "
+      f"{props.get('histograms', 'classic')} histograms")
 print()
 
 def num(r, k):
@@ -453,7 +470,7 @@ def num(r, k):
         return None
 
 def metrics(r):
-    if r is None or r["status"] == "no-receiver":
+    if r is None or r["status"] in ("no-receiver", "skipped"):
         return None
     acc = num(r, "accepted")
     return {
@@ -476,8 +493,11 @@ lines, notes = [], []
 for key, r in rows.items():
     m = metrics(r)
     if m is None:
-        lines.append([names[key], "-", "-", "-", "-", "no receiver"])
-        notes.append(f"{names[key]}: no remote-write receiver yet ({r['note']})")
+        lines.append([names[key], "-", "-", "-", "-", r["status"]])
+        if r["status"] == "no-receiver":
+            notes.append(f"{names[key]}: no remote-write receiver yet ({r['note']})")
+        else:
+            notes.append(f"{names[key]}: {r['note']}")
         continue
     lines.append([names[key], f"{m['ingest']:,.0f}", f"{m['bytes']:.2f}", f"{m['memory']:,.0f} B",
                   f"{m['restart']:.2f}", r["status"]])
@@ -489,7 +509,7 @@ for n in notes:
 print()
 lines = []
 for key, r in rows.items():
-    if r["status"] == "no-receiver":
+    if metrics(r) is None:
         continue
     lines.append([names[key], f"{int(r['accepted']):,}", r["send_s"], f"{int(r['disk_bytes']):,}",
                   f"{int(r['disk_at_stop_bytes']):,}", f"{int(r['rss_bytes']) / 2**20:,.0f} MiB",

@@ -58,7 +58,26 @@ final class NodeFleet {
     "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"
   };
 
+  /** Which request-latency histograms the API series are. */
+  enum Histograms {
+    /**
+     * {@code _bucket{le}}, {@code _sum} and {@code _count} float series: every receiver takes them.
+     */
+    CLASSIC,
+    /** One native histogram series (schema 3) per handler, method and code instead. */
+    NATIVE,
+    /** Both. */
+    BOTH
+  }
+
+  /** Schema of the native histograms: Prometheus' default, 8 buckets per power of two. */
+  static final int NATIVE_SCHEMA = 3;
+
+  /** Zero bucket width of the native histograms: client_golang's default, 2^-128. */
+  static final double NATIVE_ZERO_THRESHOLD = Math.scalb(1.0, -128);
+
   private final SplittableRandom random;
+  private final Histograms histograms;
   private final long startMillis;
   private long timestampMillis;
   private final double intervalSeconds;
@@ -78,6 +97,7 @@ final class NodeFleet {
    * @param intervalMillis simulated scrape interval: counters grow by rate x interval per round
    * @param churnFraction share of hosts replaced at each churn (0 for none)
    * @param churnEveryRounds rounds between churns
+   * @param histograms classic, native or both kinds of latency histograms
    */
   NodeFleet(
       int targetSeries,
@@ -85,7 +105,8 @@ final class NodeFleet {
       long startMillis,
       long intervalMillis,
       double churnFraction,
-      int churnEveryRounds) {
+      int churnEveryRounds,
+      Histograms histograms) {
     if (targetSeries < 1) {
       throw new IllegalArgumentException("target series must be positive: " + targetSeries);
     }
@@ -96,6 +117,7 @@ final class NodeFleet {
       throw new IllegalArgumentException("churn interval must be positive: " + churnEveryRounds);
     }
     this.random = new SplittableRandom(seed);
+    this.histograms = java.util.Objects.requireNonNull(histograms, "histograms");
     this.startMillis = startMillis;
     this.timestampMillis = startMillis;
     this.intervalSeconds = intervalMillis / 1000.0;
@@ -141,7 +163,19 @@ final class NodeFleet {
     round++;
     for (Host h : hosts) {
       for (Series s : h.series) {
-        sink.accept(s.labels, s.next());
+        if (s instanceof NativeSeries n) {
+          n.group.advance();
+          sink.acceptHistogram(
+              n.labels,
+              NATIVE_SCHEMA,
+              NATIVE_ZERO_THRESHOLD,
+              0,
+              n.group.sum,
+              n.group.firstNonEmpty(),
+              n.group.nonEmptyRange());
+        } else {
+          sink.accept(s.labels, s.next());
+        }
       }
     }
   }
@@ -158,7 +192,21 @@ final class NodeFleet {
 
   /** Receives one series' sample of a round. */
   interface SampleSink {
+    /** A float sample. */
     void accept(byte[] labels, double value);
+
+    /**
+     * An integer native histogram with positive buckets {@code firstIndex ..} of the given counts
+     * (zeros allowed inside).
+     */
+    void acceptHistogram(
+        byte[] labels,
+        int schema,
+        double zeroThreshold,
+        long zeroCount,
+        double sum,
+        int firstIndex,
+        long[] bucketCounts);
   }
 
   private static double round2(double v) {
@@ -292,8 +340,20 @@ final class NodeFleet {
       for (String[] hm : HANDLERS) {
         double median = hm[0].equals("/healthz") ? 0.002 : lognormal(0.05, 0.7);
         double rate = hm[0].equals("/healthz") ? 0.2 : lognormal(20, 1);
-        addHistogram(hm[0], hm[1], "200", median, rate);
-        addHistogram(hm[0], hm[1], "500", median * 3, rate * 0.01);
+        if (histograms != Histograms.NATIVE) {
+          addHistogram(hm[0], hm[1], "200", median, rate);
+          addHistogram(hm[0], hm[1], "500", median * 3, rate * 0.01);
+        }
+        if (histograms != Histograms.CLASSIC) {
+          add(
+              new NativeSeries(new NativeGroup(median, rate)),
+              "http_request_duration_seconds",
+              apiLabels(hm[0], hm[1], "200"));
+          add(
+              new NativeSeries(new NativeGroup(median * 3, rate * 0.01)),
+              "http_request_duration_seconds",
+              apiLabels(hm[0], hm[1], "500"));
+        }
       }
     }
 
@@ -492,6 +552,78 @@ final class NodeFleet {
         sum += inBucket * midpoint[b] * noise(0.1);
         cumulative[b] += running;
       }
+    }
+  }
+
+  /** A native histogram series; its values go through {@link SampleSink#acceptHistogram}. */
+  private static final class NativeSeries extends Series {
+    final NativeGroup group;
+
+    NativeSeries(NativeGroup group) {
+      this.group = group;
+    }
+
+    @Override
+    double next() {
+      throw new UnsupportedOperationException("a native histogram has no float value");
+    }
+  }
+
+  /** The state of one native histogram: cumulative counts per bucket index and the sum. */
+  private final class NativeGroup {
+    final int lowestIndex;
+    final double[] probability;
+    final double[] midpoint;
+    final long[] counts;
+    final double rate;
+    double sum;
+
+    NativeGroup(double median, double rate) {
+      this.rate = rate;
+      double sigma = 0.9;
+      lowestIndex =
+          dev.vigil.model.Histogram.bucketIndex(median * Math.exp(-5 * sigma), NATIVE_SCHEMA);
+      int highest =
+          dev.vigil.model.Histogram.bucketIndex(median * Math.exp(5 * sigma), NATIVE_SCHEMA);
+      int n = highest - lowestIndex + 1;
+      probability = new double[n];
+      midpoint = new double[n];
+      counts = new long[n];
+      for (int i = 0; i < n; i++) {
+        double lower = dev.vigil.model.Histogram.lowerBound(lowestIndex + i, NATIVE_SCHEMA);
+        double upper = dev.vigil.model.Histogram.upperBound(lowestIndex + i, NATIVE_SCHEMA);
+        probability[i] = lognormalCdf(upper, median, sigma) - lognormalCdf(lower, median, sigma);
+        midpoint[i] = (lower + upper) / 2;
+      }
+    }
+
+    void advance() {
+      double requests = rate * intervalSeconds * noise(0.3);
+      for (int i = 0; i < counts.length; i++) {
+        long inBucket = (long) Math.floor(requests * probability[i] + random.nextDouble());
+        counts[i] += inBucket;
+        sum += inBucket * midpoint[i];
+      }
+    }
+
+    int firstNonEmpty() {
+      int i = 0;
+      while (i < counts.length && counts[i] == 0) {
+        i++;
+      }
+      return lowestIndex + (i == counts.length ? 0 : i);
+    }
+
+    long[] nonEmptyRange() {
+      int lo = 0;
+      while (lo < counts.length && counts[lo] == 0) {
+        lo++;
+      }
+      int hi = counts.length;
+      while (hi > lo && counts[hi - 1] == 0) {
+        hi--;
+      }
+      return java.util.Arrays.copyOfRange(counts, lo, hi);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Set;
  * java -cp benchmarks.jar dev.vigil.bench.remote.RemoteWriteLoad generate --out FILE
  *     [--series 100000] [--rounds 120] [--interval-seconds 15] [--last-millis EPOCH_MS]
  *     [--seed 42] [--batch 2000] [--churn-percent 2] [--churn-every 20]
+ *     [--histograms classic|native|both]
  * java -cp benchmarks.jar dev.vigil.bench.remote.RemoteWriteLoad send --in FILE --url URL
  *     [--connections 4] [--bearer TOKEN] [--max-seconds 600]
  * </pre>
@@ -35,7 +36,8 @@ public final class RemoteWriteLoad {
           "seed",
           "batch",
           "churn-percent",
-          "churn-every");
+          "churn-every",
+          "histograms");
   private static final Set<String> SEND =
       Set.of("in", "url", "connections", "bearer", "max-seconds");
 
@@ -76,7 +78,8 @@ public final class RemoteWriteLoad {
             whole(f, "seed", "42"),
             (int) whole(f, "batch", "2000"),
             number(f, "churn-percent", "2") / 100,
-            (int) whole(f, "churn-every", "20"));
+            (int) whole(f, "churn-every", "20"),
+            histograms(f.getOrDefault("histograms", "classic")));
     Path out = Path.of(required(f, "out"));
     long start = System.nanoTime();
     StreamGenerator.Summary s = StreamGenerator.generate(o, out);
@@ -110,6 +113,15 @@ public final class RemoteWriteLoad {
     System.out.println(r.toLine());
     if (r.requestsFailed() > 0) {
       System.exit(1);
+    }
+  }
+
+  private static NodeFleet.Histograms histograms(String v) {
+    try {
+      return NodeFleet.Histograms.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--histograms must be classic, native or both, got " + v, e);
     }
   }
 

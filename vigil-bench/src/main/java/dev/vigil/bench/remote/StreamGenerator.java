@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Records a fleet's scrape rounds as a remote-write stream: round {@code r} has timestamp {@code
  * firstMillis + r * intervalMillis} for every series, cut into requests of {@code batchSamples}
- * samples (the last request of a round may be shorter). Writes a summary next to the stream ({@code
- * <file>.properties}) for the driver script.
+ * samples (the last request of a round may be shorter; a native histogram counts as one sample).
+ * Writes a summary next to the stream ({@code <file>.properties}) for the driver script.
  */
 final class StreamGenerator {
   /** What to generate. */
@@ -23,7 +23,8 @@ final class StreamGenerator {
       long seed,
       int batchSamples,
       double churnFraction,
-      int churnEveryRounds) {
+      int churnEveryRounds,
+      NodeFleet.Histograms histograms) {
     Options {
       if (rounds < 1) {
         throw new IllegalArgumentException("rounds must be positive: " + rounds);
@@ -62,7 +63,8 @@ final class StreamGenerator {
             o.firstMillis(),
             o.intervalMillis(),
             o.churnFraction(),
-            o.churnEveryRounds());
+            o.churnEveryRounds(),
+            o.histograms());
     WriteRequestEncoder encoder = new WriteRequestEncoder();
     long[] totals = new long[4]; // samples, requests, uncompressed, compressed
     try (StreamFile.Writer out = new StreamFile.Writer(file)) {
@@ -74,10 +76,31 @@ final class StreamGenerator {
         encoder.reset();
         fleet.advance(
             t,
-            (labels, value) -> {
-              encoder.add(labels, t, value);
-              if (++inBatch[0] == o.batchSamples() && failure[0] == null) {
-                failure[0] = flush(out, encoder, round, inBatch, totals);
+            new NodeFleet.SampleSink() {
+              @Override
+              public void accept(byte[] labels, double value) {
+                encoder.add(labels, t, value);
+                added();
+              }
+
+              @Override
+              public void acceptHistogram(
+                  byte[] labels,
+                  int schema,
+                  double zeroThreshold,
+                  long zeroCount,
+                  double sum,
+                  int firstIndex,
+                  long[] bucketCounts) {
+                encoder.addHistogram(
+                    labels, t, schema, zeroThreshold, zeroCount, sum, firstIndex, bucketCounts);
+                added();
+              }
+
+              private void added() {
+                if (++inBatch[0] == o.batchSamples() && failure[0] == null) {
+                  failure[0] = flush(out, encoder, round, inBatch, totals);
+                }
               }
             });
         if (failure[0] == null && inBatch[0] > 0) {
@@ -127,7 +150,7 @@ final class StreamGenerator {
               "active_series=%d%ntotal_series=%d%nsamples=%d%nrequests=%d%nrounds=%d%n"
                   + "interval_ms=%d%nfirst_ms=%d%nlast_ms=%d%nseed=%d%nbatch_samples=%d%n"
                   + "churn_fraction=%s%nchurn_every_rounds=%d%nuncompressed_bytes=%d%n"
-                  + "compressed_bytes=%d%nprobe_selector=%s%nprobe_value=%s%n",
+                  + "compressed_bytes=%d%nprobe_selector=%s%nprobe_value=%s%nhistograms=%s%n",
               s.activeSeries(),
               s.totalSeries(),
               s.samples(),
@@ -143,7 +166,8 @@ final class StreamGenerator {
               s.uncompressedBytes(),
               s.compressedBytes(),
               s.probeSelector(),
-              Double.toString(s.probeValue())));
+              Double.toString(s.probeValue()),
+              o.histograms().name().toLowerCase(Locale.ROOT)));
     }
   }
 }

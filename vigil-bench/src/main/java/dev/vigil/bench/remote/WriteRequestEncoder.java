@@ -27,6 +27,17 @@ final class WriteRequestEncoder {
   static final int LABEL_VALUE = 2;
   static final int SAMPLE_VALUE = 1;
   static final int SAMPLE_TIMESTAMP = 2;
+  static final int TIMESERIES_HISTOGRAMS = 4;
+  static final int HISTOGRAM_COUNT_INT = 1;
+  static final int HISTOGRAM_SUM = 3;
+  static final int HISTOGRAM_SCHEMA = 4;
+  static final int HISTOGRAM_ZERO_THRESHOLD = 5;
+  static final int HISTOGRAM_ZERO_COUNT_INT = 6;
+  static final int HISTOGRAM_POSITIVE_SPANS = 11;
+  static final int HISTOGRAM_POSITIVE_DELTAS = 12;
+  static final int HISTOGRAM_TIMESTAMP = 15;
+  static final int SPAN_OFFSET = 1;
+  static final int SPAN_LENGTH = 2;
 
   private byte[] buffer = new byte[1 << 16];
   private int size;
@@ -103,6 +114,91 @@ final class WriteRequestEncoder {
       cos.writeUInt32NoTag(sample);
       cos.writeDouble(SAMPLE_VALUE, value);
       cos.writeInt64(SAMPLE_TIMESTAMP, timestampMillis);
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    size += total;
+  }
+
+  /**
+   * Adds one {@code TimeSeries} with {@code labels} and one integer native histogram with positive
+   * buckets only, all in one span starting at {@code firstIndex}: {@code bucketCounts[i]} is the
+   * count of bucket {@code firstIndex + i} (zeros allowed).
+   */
+  void addHistogram(
+      byte[] labels,
+      long timestampMillis,
+      int schema,
+      double zeroThreshold,
+      long zeroCount,
+      double sum,
+      int firstIndex,
+      long[] bucketCounts) {
+    long count = zeroCount;
+    int deltasSize = 0;
+    long previous = 0;
+    for (long c : bucketCounts) {
+      count += c;
+      deltasSize += CodedOutputStream.computeSInt64SizeNoTag(c - previous);
+      previous = c;
+    }
+    int span =
+        CodedOutputStream.computeSInt32Size(SPAN_OFFSET, firstIndex)
+            + CodedOutputStream.computeUInt32Size(SPAN_LENGTH, bucketCounts.length);
+    int histogram =
+        CodedOutputStream.computeUInt64Size(HISTOGRAM_COUNT_INT, count)
+            + CodedOutputStream.computeDoubleSize(HISTOGRAM_SUM, sum)
+            + CodedOutputStream.computeSInt32Size(HISTOGRAM_SCHEMA, schema)
+            + CodedOutputStream.computeDoubleSize(HISTOGRAM_ZERO_THRESHOLD, zeroThreshold)
+            + CodedOutputStream.computeUInt64Size(HISTOGRAM_ZERO_COUNT_INT, zeroCount)
+            + (bucketCounts.length == 0
+                ? 0
+                : CodedOutputStream.computeTagSize(HISTOGRAM_POSITIVE_SPANS)
+                    + CodedOutputStream.computeUInt32SizeNoTag(span)
+                    + span
+                    + CodedOutputStream.computeTagSize(HISTOGRAM_POSITIVE_DELTAS)
+                    + CodedOutputStream.computeUInt32SizeNoTag(deltasSize)
+                    + deltasSize)
+            + CodedOutputStream.computeInt64Size(HISTOGRAM_TIMESTAMP, timestampMillis);
+    int series =
+        labels.length
+            + CodedOutputStream.computeTagSize(TIMESERIES_HISTOGRAMS)
+            + CodedOutputStream.computeUInt32SizeNoTag(histogram)
+            + histogram;
+    int total =
+        CodedOutputStream.computeTagSize(WRITE_REQUEST_TIMESERIES)
+            + CodedOutputStream.computeUInt32SizeNoTag(series)
+            + series;
+    if (size + total > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + total));
+    }
+    CodedOutputStream cos = CodedOutputStream.newInstance(buffer, size, total);
+    try {
+      cos.writeTag(WRITE_REQUEST_TIMESERIES, 2);
+      cos.writeUInt32NoTag(series);
+      cos.writeRawBytes(labels);
+      cos.writeTag(TIMESERIES_HISTOGRAMS, 2);
+      cos.writeUInt32NoTag(histogram);
+      cos.writeUInt64(HISTOGRAM_COUNT_INT, count);
+      cos.writeDouble(HISTOGRAM_SUM, sum);
+      cos.writeSInt32(HISTOGRAM_SCHEMA, schema);
+      cos.writeDouble(HISTOGRAM_ZERO_THRESHOLD, zeroThreshold);
+      cos.writeUInt64(HISTOGRAM_ZERO_COUNT_INT, zeroCount);
+      if (bucketCounts.length > 0) {
+        cos.writeTag(HISTOGRAM_POSITIVE_SPANS, 2);
+        cos.writeUInt32NoTag(span);
+        cos.writeSInt32(SPAN_OFFSET, firstIndex);
+        cos.writeUInt32(SPAN_LENGTH, bucketCounts.length);
+        cos.writeTag(HISTOGRAM_POSITIVE_DELTAS, 2);
+        cos.writeUInt32NoTag(deltasSize);
+        previous = 0;
+        for (long c : bucketCounts) {
+          cos.writeSInt64NoTag(c - previous);
+          previous = c;
+        }
+      }
+      cos.writeInt64(HISTOGRAM_TIMESTAMP, timestampMillis);
       cos.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

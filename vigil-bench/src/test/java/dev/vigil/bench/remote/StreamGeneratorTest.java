@@ -20,8 +20,12 @@ class StreamGeneratorTest {
   @TempDir Path dir;
 
   private static StreamGenerator.Options options(long seed) {
+    return options(seed, NodeFleet.Histograms.CLASSIC);
+  }
+
+  private static StreamGenerator.Options options(long seed, NodeFleet.Histograms histograms) {
     // 2,000 series over 9 rounds, batches of 300, 10% of hosts replaced every 4 rounds.
-    return new StreamGenerator.Options(2_000, 9, 15_000, LAST, seed, 300, 0.10, 4);
+    return new StreamGenerator.Options(2_000, 9, 15_000, LAST, seed, 300, 0.10, 4, histograms);
   }
 
   @Test
@@ -131,6 +135,64 @@ class StreamGeneratorTest {
           assertThat(b.get("+Inf")).isEqualTo(counts.get(group));
         });
     assertThat(counts.values()).anySatisfy(c -> assertThat(c).isGreaterThan(0));
+  }
+
+  @Test
+  void nativeHistogramsReplaceTheClassicSeriesAndOnlyGrow() throws Exception {
+    StreamGenerator.generate(options(5, NodeFleet.Histograms.NATIVE), dir.resolve("s"));
+    List<List<DecodedSample>> rounds = DecodedSample.decodeStream(dir.resolve("s"));
+
+    Map<Map<String, String>, DecodedSample.NativeBuckets> last = new HashMap<>();
+    int natives = 0;
+    for (List<DecodedSample> round : rounds) {
+      for (DecodedSample s : round) {
+        String name = s.labels().get("__name__");
+        assertThat(name).doesNotStartWith("http_request_duration_seconds_");
+        if (!name.equals("http_request_duration_seconds")) {
+          assertThat(s.histogram()).isNull();
+          continue;
+        }
+        natives++;
+        DecodedSample.NativeBuckets h = s.histogram();
+        assertThat(h.schema()).isEqualTo(3);
+        assertThat(h.zeroThreshold()).isEqualTo(Math.scalb(1.0, -128));
+        assertThat(h.count())
+            .isEqualTo(h.buckets().values().stream().mapToLong(Long::longValue).sum());
+        DecodedSample.NativeBuckets before = last.put(s.labels(), h);
+        if (before != null) {
+          assertThat(h.count()).isGreaterThanOrEqualTo(before.count());
+          assertThat(h.sum()).isGreaterThanOrEqualTo(before.sum());
+          before
+              .buckets()
+              .forEach((i, c) -> assertThat(h.buckets().get(i)).isGreaterThanOrEqualTo(c));
+        }
+      }
+    }
+    // 4 handlers x 2 codes per host.
+    assertThat(natives % 8).isZero();
+    assertThat(last.values()).anySatisfy(h -> assertThat(h.buckets().size()).isGreaterThan(10));
+  }
+
+  @Test
+  void bothKindsGiveEveryApiInstanceEightNativeAndNinetySixBucketSeries() throws Exception {
+    StreamGenerator.generate(options(6, NodeFleet.Histograms.BOTH), dir.resolve("b"));
+
+    Map<String, Map<String, Long>> perInstance =
+        DecodedSample.decodeStream(dir.resolve("b")).get(0).stream()
+            .filter(s -> s.labels().get("job").equals("api"))
+            .collect(
+                Collectors.groupingBy(
+                    s -> s.labels().get("instance"),
+                    Collectors.groupingBy(s -> s.labels().get("__name__"), Collectors.counting())));
+
+    assertThat(perInstance)
+        .isNotEmpty()
+        .allSatisfy(
+            (instance, names) ->
+                assertThat(names)
+                    .containsEntry("http_request_duration_seconds", 8L)
+                    .containsEntry("http_request_duration_seconds_bucket", 96L)
+                    .containsEntry("http_request_duration_seconds_count", 8L));
   }
 
   private static Set<String> instances(List<DecodedSample> round) {

@@ -80,7 +80,9 @@ class VictoriaMetricsRemoteWriteTest {
     Path stream = dir.resolve("stream");
     StreamGenerator.Summary summary =
         StreamGenerator.generate(
-            new StreamGenerator.Options(600, 4, 15_000, last, 11, 250, 0.2, 2), stream);
+            new StreamGenerator.Options(
+                600, 4, 15_000, last, 11, 250, 0.2, 2, NodeFleet.Histograms.CLASSIC),
+            stream);
     List<List<DecodedSample>> rounds = DecodedSample.decodeStream(stream);
 
     RemoteWriteSender.Result result =

@@ -82,6 +82,27 @@ class WriteRequestEncoderTest {
   }
 
   @Test
+  void encodesANativeHistogramWithSpansAndDeltas() throws Exception {
+    WriteRequestEncoder encoder = new WriteRequestEncoder();
+    byte[] labels = WriteRequestEncoder.encodeLabels("__name__", "latency", "job", "api");
+    encoder.addHistogram(
+        labels, 1_700_000_000_000L, 3, 0x1p-128, 2, 12.5, -3, new long[] {5, 0, 7, 1});
+    encoder.add(labels, 1_700_000_000_000L, 1.5);
+
+    List<DecodedSample> decoded = DecodedSample.decode(encoder.compressed());
+
+    assertThat(decoded).hasSize(2);
+    DecodedSample h = decoded.get(0);
+    assertThat(h.labels()).isEqualTo(Map.of("__name__", "latency", "job", "api"));
+    assertThat(h.timestampMillis()).isEqualTo(1_700_000_000_000L);
+    assertThat(h.histogram())
+        .isEqualTo(
+            new DecodedSample.NativeBuckets(
+                3, 0x1p-128, 2, 15, 12.5, Map.of(-3, 5L, -2, 0L, -1, 7L, 0, 1L)));
+    assertThat(decoded.get(1).value()).isEqualTo(1.5);
+  }
+
+  @Test
   void rejectsALabelWithoutValue() {
     assertThatThrownBy(() -> WriteRequestEncoder.encodeLabels("__name__", "up", "job"))
         .isInstanceOf(IllegalArgumentException.class)
