@@ -59,9 +59,10 @@
 #   never reaches; its admin snapshot (POST /api/v1/admin/tsdb/snapshot, --web.enable-admin-api)
 #   writes the whole head as a compacted block, and that block's size is used (chunks, index,
 #   meta). VictoriaMetrics writes parts as it goes: after /internal/force_flush and
-#   /internal/force_merge of the stream's month(s), the size of data/ and indexdb/ is polled until
-#   it stops changing (3 equal readings 2 s apart, 60 s at most), the process is stopped cleanly
-#   and data/ + indexdb/ are measured (caches excluded). Vigil: stopped cleanly (SIGTERM), then
+#   /internal/force_merge of the stream's month(s), /metrics and the size of data/ and indexdb/
+#   are polled until no merge is active, no rows are pending, each partition is one part and the
+#   size has not changed for 20 s (its indexdb merges on its own schedule; 120 s at most), then the
+#   process is stopped cleanly and data/ + indexdb/ are measured (caches excluded). Vigil: stopped cleanly (SIGTERM), then
 #   data/tsdb is measured (everything its storage keeps: WAL, checkpoints, blocks once it cuts
 #   them). The size at clean stop of every system is also printed. Divided by accepted samples.
 # - Restart: the same data directory is started again; the time from launching the process until
@@ -393,19 +394,31 @@ for ms in sys.argv[1:]:
     print(time.strftime("%Y_%m", time.gmtime(int(ms) / 1000)))' "$first_ms" "$last_ms" | sort -u); do
         curl -fsS -o /dev/null "http://127.0.0.1:$port/internal/force_merge?partition_prefix=$m"
       done
-      local previous=-1 same=0 now
-      for _ in $(seq 1 30); do
+      # Done when no merge is running, nothing is pending, the storage holds at most one part
+      # per partition, and the size has not changed for 20 s (indexdb merges on its own
+      # schedule, seen 14 s after the force_merge): 120 s at most.
+      local previous=-1 same=0 now settled parts partitions
+      partitions="$(python3 -c 'import sys, time
+print(len({time.strftime("%Y_%m", time.gmtime(int(ms) / 1000)) for ms in sys.argv[1:]}))' "$first_ms" "$last_ms")"
+      for _ in $(seq 1 60); do
         sleep 2
         now="$(storage_size "$system" "$dir")"
-        if [[ "$now" == "$previous" ]]; then
+        settled="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '
+          /^vm_active_merges\{/ || /^vm_pending_rows\{/ { busy += $2 }
+          /^vm_parts\{type="storage\/(small|big)"\}/ { parts += $2 }
+          END { print (busy == 0 ? "idle" : "busy") " " parts + 0 }')"
+        parts="${settled#* }"
+        if [[ "$now" == "$previous" && "${settled% *}" == idle ]] && ((parts <= partitions)); then
           same=$((same + 1))
-          ((same >= 2)) && break
+          ((same >= 10)) && break
         else
           same=0
         fi
         previous="$now"
       done
-      echo "   merged: $now bytes"
+      local how=settled
+      ((same >= 10)) || how="NOT settled after 120 s"
+      echo "   merged: $now bytes in $parts storage part(s), $how"
       ;;
   esac
   echo "   stopped in $(stop_process "$pid") s"
