@@ -8,8 +8,9 @@
 #                                 [--connections C] [--batch B] [--systems LIST]
 #                                 [--native-histograms] [--build]
 #   --quick          40 rounds (10 simulated minutes) and at most 80 s of sending per system: the
-#                    whole run finishes within 5 minutes. Default: 200 rounds (50 simulated
-#                    minutes), at most 300 s per system, within 20 minutes.
+#                    whole run finishes within 5 minutes. Default: 120 rounds (30 simulated
+#                    minutes: 120 samples per series, one full chunk in Prometheus and Vigil), at
+#                    most 300 s per system, within 20 minutes.
 #   --series N       active series (default 100,000; the fleet is rounded up to whole hosts)
 #   --rounds R       scrape rounds of 15 s of simulated time each, at most 220 (see Time below)
 #   --seconds S      most seconds of sending per system; a system still sending then stops after
@@ -86,7 +87,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 series=100000
-rounds=200
+rounds=120
 max_seconds=300
 connections=4
 batch=2000

@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code noisy}: scrape_duration_seconds-like, a full-precision random float each sample;
  *   <li>{@code histogram}: a request-latency native histogram (schema 3, Prometheus' default),
  *       cumulative, about 20 requests per second with lognormal latencies (median 50 ms, sigma 1):
- *       some 40 populated buckets, a few new ones appearing over the chunk.
+ *       about 90 populated buckets by the end, new ones appearing now and then.
  * </ul>
  *
  * Float chunks hold 120 samples (the chunk maximum); histogram chunks are cut at 1 KiB after 10
