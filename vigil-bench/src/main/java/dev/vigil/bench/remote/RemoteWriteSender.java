@@ -61,7 +61,11 @@ final class RemoteWriteSender {
       return seconds > 0 ? acceptedSamples / seconds : 0;
     }
 
-    /** One line of {@code key=value} pairs for scripts; the first failure is last and quoted. */
+    /**
+     * One line of {@code key=value} pairs for scripts; {@code statuses} lists failed requests by
+     * HTTP status ({@code -1}: no answer), e.g. {@code 403:50,-1:1}; the first failure is last and
+     * quoted.
+     */
     String toLine() {
       return String.format(
           java.util.Locale.ROOT,
@@ -75,7 +79,11 @@ final class RemoteWriteSender {
           samplesPerSecond(),
           truncated ? 1 : 0,
           notFound ? 1 : 0,
-          failuresByStatus.toString().replace(' ', '_'),
+          failuresByStatus.isEmpty()
+              ? "-"
+              : failuresByStatus.entrySet().stream()
+                  .map(e -> e.getKey() + ":" + e.getValue())
+                  .collect(java.util.stream.Collectors.joining(",")),
           firstFailure == null ? "-" : '"' + firstFailure.replace('"', '\'') + '"');
     }
   }
@@ -100,7 +108,7 @@ final class RemoteWriteSender {
     try (StreamFile.Reader reader = new StreamFile.Reader(stream)) {
       List<StreamFile.Request> round;
       while (!(round = reader.nextRound()).isEmpty()) {
-        if (System.nanoTime() > deadline) {
+        if (System.nanoTime() >= deadline) {
           truncated = true;
           break;
         }
