@@ -17,6 +17,8 @@ import dev.vigil.server.metrics.IngestCounters;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
+import dev.vigil.server.prom.MetricMetadata;
+import dev.vigil.server.prom.PrometheusApi;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
 import dev.vigil.server.system.SystemCollector;
@@ -140,7 +142,8 @@ public final class VigilServer implements AutoCloseable {
                 httpRecorder,
                 new BodyReader(config.bodyLimitBytes()),
                 () -> ready,
-                clock));
+                clock,
+                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn())));
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */

@@ -9,6 +9,7 @@ import dev.vigil.server.ingest.PushIngest;
 import dev.vigil.server.ingest.RequestIngest;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
+import dev.vigil.server.prom.PrometheusApi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -44,7 +45,8 @@ public final class HttpApi {
       Recorder httpRecorder,
       BodyReader bodies,
       BooleanSupplier ready,
-      Clock clock) {}
+      Clock clock,
+      PrometheusApi prometheus) {}
 
   /** Creates the (unstarted) application. */
   public static Javalin create(Handlers h) {
@@ -88,6 +90,18 @@ public final class HttpApi {
           r.get("/api/performance/slow-requests", p::slowRequests);
           r.get("/api/performance/users", p::users);
           r.get("/api/performance/system-metrics", p::systemMetrics);
+          PrometheusApi prom = h.prometheus();
+          r.get("/api/v1/series", prom::series);
+          r.post("/api/v1/series", prom::series);
+          r.get("/api/v1/labels", prom::labels);
+          r.post("/api/v1/labels", prom::labels);
+          r.get("/api/v1/label/<name>/values", ctx -> prom.labelValues(ctx, ctx.pathParam("name")));
+          r.get("/api/v1/metadata", prom::metadata);
+          r.get("/api/v1/status/buildinfo", prom::buildInfo);
+          r.get("/api/v1/status/runtimeinfo", prom::runtimeInfo);
+          r.get("/api/v1/status/tsdb", prom::tsdbStatus);
+          r.get("/api/v1/format_query", prom::formatQuery);
+          r.post("/api/v1/format_query", prom::formatQuery);
           r.get(
               "/metrics",
               ctx -> ctx.contentType(TextFormat.CONTENT_TYPE).result(h.metrics().scrape()));
