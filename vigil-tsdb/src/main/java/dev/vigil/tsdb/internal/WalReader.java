@@ -7,13 +7,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import org.xerial.snappy.Snappy;
 
 /**
  * Reads the records of one log file in order, checking every frame; not thread-safe.
  *
  * <p>{@link #next()} returns false at a clean end and throws {@link WalCorruptionException} with
  * the record's offset at the first frame that is truncated, oversized or fails its checksum:
- * whatever follows a bad frame cannot be trusted to start at a record boundary.
+ * whatever follows a bad frame cannot be trusted to start at a record boundary. Reads versions 1
+ * and 2; a compressed payload (version 2) is checked against its checksum, then decompressed.
  */
 final class WalReader implements Closeable {
   private static final int READ_BUFFER_BYTES = 1 << 20;
@@ -23,7 +25,10 @@ final class WalReader implements Closeable {
   private final long size;
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
   private final CRC32C crc = new CRC32C();
+  private final int version;
   private byte[] payload = new byte[4096];
+  private byte[] inflated = new byte[4096];
+  private byte[] current; // payload or inflated
   private long bufferStart; // file offset of readBuffer's first byte
   private long recordOffset;
   private long nextOffset;
@@ -37,10 +42,12 @@ final class WalReader implements Closeable {
     this.size = channel.size();
     readBuffer.limit(0);
     ByteBuffer header = ByteBuffer.allocate(SegmentFiles.HEADER_BYTES);
-    if (!read(header, 0) || !SegmentFiles.isValidHeader(header.flip(), kind)) {
+    int found = read(header, 0) ? SegmentFiles.headerVersion(header.flip(), kind) : -1;
+    if (found < 0) {
       channel.close();
       throw new WalCorruptionException(file, 0, "missing or invalid file header");
     }
+    this.version = found;
     nextOffset = SegmentFiles.HEADER_BYTES;
   }
 
@@ -83,13 +90,38 @@ final class WalReader implements Closeable {
     if ((int) crc.getValue() != checksum) {
       throw corrupt("checksum mismatch");
     }
+    current = payload;
+    if (version >= 2 && (typeByte & WalRecords.COMPRESSED) != 0) {
+      inflate();
+    }
     nextOffset = recordOffset + WalEncoder.RECORD_HEADER_BYTES + length;
     return true;
   }
 
-  /** Type of the current record, without the commit-end flag. */
+  private void inflate() throws WalCorruptionException {
+    try {
+      int length = Snappy.uncompressedLength(payload, 0, payloadLength);
+      if (length < 0 || length > WalRecords.MAX_RECORD_BYTES) {
+        throw corrupt("compressed payload claims " + length + " bytes");
+      }
+      if (inflated.length < length) {
+        inflated = new byte[Math.max(length, inflated.length * 2)];
+      }
+      payloadLength = Snappy.rawUncompress(payload, 0, payloadLength, inflated, 0);
+      current = inflated;
+    } catch (IOException e) {
+      throw corrupt("compressed payload does not decompress: " + e.getMessage());
+    }
+  }
+
+  /** File format version (1 or 2). */
+  int version() {
+    return version;
+  }
+
+  /** Type of the current record, without the flags. */
   int type() {
-    return typeByte & WalRecords.TYPE_MASK;
+    return typeByte & (version >= 2 ? WalRecords.TYPE_MASK : WalRecords.TYPE_MASK_V1);
   }
 
   /** Whether the current record ends its commit. */
@@ -97,9 +129,9 @@ final class WalReader implements Closeable {
     return (typeByte & WalRecords.COMMIT_END) != 0;
   }
 
-  /** The current record's payload; valid until the next call to next(). */
+  /** The current record's payload, decompressed; valid until the next call to next(). */
   ByteBuffer payload() {
-    return ByteBuffer.wrap(payload, 0, payloadLength);
+    return ByteBuffer.wrap(current, 0, payloadLength);
   }
 
   /** Offset of the current record's first byte. */
