@@ -26,8 +26,8 @@ final class WalReader implements Closeable {
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
   private final CRC32C crc = new CRC32C();
   private final int version;
+  private final boolean inflate;
   private byte[] payload = new byte[4096];
-  private byte[] inflated = new byte[4096];
   private byte[] current; // payload or inflated
   private long bufferStart; // file offset of readBuffer's first byte
   private long recordOffset;
@@ -35,9 +35,19 @@ final class WalReader implements Closeable {
   private int typeByte;
   private int payloadLength;
 
-  /** Opens {@code file} and checks its header for {@code kind}. */
+  /** Opens {@code file} and checks its header for {@code kind}; payloads are decompressed. */
   WalReader(Path file, int kind) throws IOException {
+    this(file, kind, true);
+  }
+
+  /**
+   * Opens {@code file} and checks its header for {@code kind}; with {@code inflate} false, {@link
+   * #payload()} is the payload as stored and {@link #compressed()} says whether to {@link
+   * #inflate(byte[], int)} it (parallel replay decompresses on its decoding threads).
+   */
+  WalReader(Path file, int kind, boolean inflate) throws IOException {
     this.file = file;
+    this.inflate = inflate;
     this.channel = FileChannel.open(file, StandardOpenOption.READ);
     this.size = channel.size();
     readBuffer.limit(0);
@@ -91,27 +101,42 @@ final class WalReader implements Closeable {
       throw corrupt("checksum mismatch");
     }
     current = payload;
-    if (version >= 2 && (typeByte & WalRecords.COMPRESSED) != 0) {
-      inflate();
+    if (inflate && compressed()) {
+      try {
+        ByteBuffer inflated = inflate(payload, payloadLength);
+        current = inflated.array();
+        payloadLength = inflated.limit();
+      } catch (WalRecords.CorruptRecordException e) {
+        throw corrupt(e.getMessage());
+      }
     }
     nextOffset = recordOffset + WalEncoder.RECORD_HEADER_BYTES + length;
     return true;
   }
 
-  private void inflate() throws WalCorruptionException {
+  /**
+   * The payload {@code stored[0, length)} decompressed, as a buffer over a new array.
+   *
+   * @throws WalRecords.CorruptRecordException if it is not valid Snappy data
+   */
+  static ByteBuffer inflate(byte[] stored, int length) {
     try {
-      int length = Snappy.uncompressedLength(payload, 0, payloadLength);
-      if (length < 0 || length > WalRecords.MAX_RECORD_BYTES) {
-        throw corrupt("compressed payload claims " + length + " bytes");
+      int size = Snappy.uncompressedLength(stored, 0, length);
+      if (size < 0 || size > WalRecords.MAX_RECORD_BYTES) {
+        throw new WalRecords.CorruptRecordException("compressed payload claims " + size + " bytes");
       }
-      if (inflated.length < length) {
-        inflated = new byte[Math.max(length, inflated.length * 2)];
-      }
-      payloadLength = Snappy.rawUncompress(payload, 0, payloadLength, inflated, 0);
-      current = inflated;
+      byte[] out = new byte[size];
+      int n = Snappy.rawUncompress(stored, 0, length, out, 0);
+      return ByteBuffer.wrap(out, 0, n);
     } catch (IOException e) {
-      throw corrupt("compressed payload does not decompress: " + e.getMessage());
+      throw new WalRecords.CorruptRecordException(
+          "compressed payload does not decompress: " + e.getMessage());
     }
+  }
+
+  /** Whether the current record's payload is stored compressed (version 2 only). */
+  boolean compressed() {
+    return version >= 2 && (typeByte & WalRecords.COMPRESSED) != 0;
   }
 
   /** File format version (1 or 2). */
@@ -129,7 +154,10 @@ final class WalReader implements Closeable {
     return (typeByte & WalRecords.COMMIT_END) != 0;
   }
 
-  /** The current record's payload, decompressed; valid until the next call to next(). */
+  /**
+   * The current record's payload, decompressed unless the reader was opened not to; valid until the
+   * next call to next().
+   */
   ByteBuffer payload() {
     return ByteBuffer.wrap(current, 0, payloadLength);
   }
