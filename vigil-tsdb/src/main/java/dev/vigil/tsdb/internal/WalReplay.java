@@ -59,6 +59,7 @@ final class WalReplay {
   private final Head head;
   private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private ExecutorService decoders;
+  private ExecutorService appliers;
   private long maxId;
   private long maxTimestamp = Long.MIN_VALUE;
   private long samplesDropped;
@@ -81,10 +82,19 @@ final class WalReplay {
               t.setDaemon(true);
               return t;
             });
+    replay.appliers =
+        Executors.newFixedThreadPool(
+            replay.threads,
+            r -> {
+              Thread t = new Thread(r, "vigil-wal-apply-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       return replay.run();
     } finally {
       replay.decoders.shutdownNow();
+      replay.appliers.shutdownNow();
     }
   }
 
@@ -224,9 +234,7 @@ final class WalReplay {
         }
         @SuppressWarnings("unchecked")
         Batch batch = ((Future<Batch>) next).get();
-        for (List<Object> commit : batch.decoded) {
-          applyDecoded(commit);
-        }
+        applyBatch(batch);
         if (batch.damage != null) {
           stop.set(true);
           drain(queue);
@@ -457,41 +465,114 @@ final class WalReplay {
     }
   }
 
-  private void applyDecoded(List<Object> decoded) {
-    for (Object item : decoded) {
-      if (item instanceof SeriesItem) {
-        SeriesItem s = (SeriesItem) item;
-        head.replaySeries(s.id, s.labels, s.histogram);
-        maxId = Math.max(maxId, s.id);
-      } else if (item instanceof SampleRun) {
+  /** What applying samples found; one per applying thread, added up afterwards. */
+  private static final class Tally {
+    long maxTimestamp = Long.MIN_VALUE;
+    long dropped;
+    long unknown;
+  }
+
+  /**
+   * Applies a batch's commits in log order. Series records are applied on this thread, in place;
+   * the samples and chunks between two series records are applied by {@code threads} threads, each
+   * taking the series whose id falls in its partition, so every series still sees its own records
+   * in log order, and every series record precedes the samples after it.
+   */
+  private void applyBatch(Batch batch) throws InterruptedException, ExecutionException {
+    List<Object> pending = new ArrayList<>();
+    long pendingSamples = 0;
+    for (List<Object> commit : batch.decoded) {
+      for (Object item : commit) {
+        if (item instanceof SeriesItem) {
+          applyPending(pending, pendingSamples);
+          pending.clear();
+          pendingSamples = 0;
+          SeriesItem s = (SeriesItem) item;
+          head.replaySeries(s.id, s.labels, s.histogram);
+          maxId = Math.max(maxId, s.id);
+        } else {
+          pending.add(item);
+          pendingSamples += item instanceof SampleRun ? ((SampleRun) item).size : 1;
+        }
+      }
+    }
+    applyPending(pending, pendingSamples);
+  }
+
+  /** Below this many samples, applying on one thread costs less than handing the work out. */
+  private static final int PARALLEL_APPLY_SAMPLES = 4096;
+
+  private void applyPending(List<Object> pending, long samples)
+      throws InterruptedException, ExecutionException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Tally> tallies = new ArrayList<>();
+    if (threads == 1 || samples < PARALLEL_APPLY_SAMPLES) {
+      Tally t = new Tally();
+      applyPartition(pending, 0, 1, t);
+      tallies.add(t);
+    } else {
+      List<Future<Tally>> futures = new ArrayList<>();
+      for (int p = 0; p < threads; p++) {
+        int partition = p;
+        futures.add(
+            appliers.submit(
+                () -> {
+                  Tally t = new Tally();
+                  applyPartition(pending, partition, threads, t);
+                  return t;
+                }));
+      }
+      for (Future<Tally> f : futures) {
+        tallies.add(f.get());
+      }
+    }
+    for (Tally t : tallies) {
+      maxTimestamp = Math.max(maxTimestamp, t.maxTimestamp);
+      samplesDropped += t.dropped;
+      unknownSeries += t.unknown;
+    }
+  }
+
+  /** Applies, in order, the samples and chunks of {@code items} whose series id is in partition. */
+  private void applyPartition(List<Object> items, int partition, int partitions, Tally t) {
+    for (Object item : items) {
+      if (item instanceof SampleRun) {
         SampleRun run = (SampleRun) item;
         for (int i = 0; i < run.size; i++) {
-          applySample(
-              run.type,
-              run.ids[i],
-              run.timestamps[i],
-              run.values == null ? 0 : run.values[i],
-              run.histograms == null ? null : run.histograms[i]);
+          if (Math.floorMod(run.ids[i], partitions) == partition) {
+            applySample(
+                t,
+                run.type,
+                run.ids[i],
+                run.timestamps[i],
+                run.values == null ? 0 : run.values[i],
+                run.histograms == null ? null : run.histograms[i]);
+          }
         }
       } else {
         ChunkItem c = (ChunkItem) item;
+        if (Math.floorMod(c.id, partitions) != partition) {
+          continue;
+        }
         MemSeries series = head.get(c.id);
         if (series == null) {
-          unknownSeries += c.chunk.numSamples();
+          t.unknown += c.chunk.numSamples();
         } else if (series.histogram != (c.chunk.encoding() == ChunkEncoding.HISTOGRAM)
             || !series.appendChunk(c.chunk)) {
-          samplesDropped += c.chunk.numSamples();
+          t.dropped += c.chunk.numSamples();
         } else {
-          maxTimestamp = Math.max(maxTimestamp, c.chunk.maxTimeMillis());
+          t.maxTimestamp = Math.max(t.maxTimestamp, c.chunk.maxTimeMillis());
         }
       }
     }
   }
 
-  private void applySample(int type, long id, long timestamp, double value, Histogram h) {
+  private void applySample(Tally t, int type, long id, long timestamp, double value, Histogram h) {
     MemSeries series = head.get(id);
     if (series == null) {
-      unknownSeries++;
+      t.unknown++;
       return;
     }
     boolean histogram = WalRecords.isHistogramType(type);
@@ -501,9 +582,9 @@ final class WalReplay {
                 ? series.merge(timestamp, value, h)
                 : series.set(timestamp, value, h));
     if (applied) {
-      maxTimestamp = Math.max(maxTimestamp, timestamp);
+      t.maxTimestamp = Math.max(t.maxTimestamp, timestamp);
     } else {
-      samplesDropped++;
+      t.dropped++;
     }
   }
 }
