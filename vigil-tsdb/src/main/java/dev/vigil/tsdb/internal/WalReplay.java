@@ -34,12 +34,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ordered after it), and a warning names the file, offset and reason. A damaged checkpoint is never
  * truncated; replay keeps what it read of it and logs an error.
  *
- * <p><b>Parallel decoding.</b> Per file, a reader thread checks the frames (length, CRC) and groups
+ * <p><b>Parallel replay.</b> Per file, a reader thread checks the frames (length, CRC) and groups
  * whole commits into batches of about {@value #BATCH_BYTES} stored bytes; a pool of one thread per
- * core decompresses and decodes each batch; the calling thread (which holds the head's append lock)
- * applies the decoded batches strictly in log order, so each series sees its records in the order
- * written. At most {@code 2 x threads} batches are read ahead, which bounds replay memory whatever
- * the log's size. Decoding is what parallelises: applying touches the head and stays sequential.
+ * core decompresses and decodes each batch into columns; the calling thread (which holds the head's
+ * append lock) takes the decoded batches strictly in log order. It applies series records itself,
+ * and hands the samples and chunks between two series records to one thread per partition of series
+ * ids ({@code id mod threads}), waiting for all of them before going on: each series sees its own
+ * records in the order written, and every series record precedes the samples logged after it. At
+ * most {@code 2 x threads} batches are read ahead, which bounds replay memory whatever the log's
+ * size.
  */
 final class WalReplay {
   private static final System.Logger LOG = System.getLogger(WalReplay.class.getName());
