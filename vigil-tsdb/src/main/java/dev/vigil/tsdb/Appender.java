@@ -39,8 +39,11 @@ public interface Appender {
    *
    * @throws SampleRejectedException if a sample is no longer acceptable; nothing was stored and the
    *     appender is empty
-   * @throws IOException if the write-ahead log failed; the samples may or may not survive a
-   *     restart, and the appender is empty
+   * @throws StorageFullException if the disk is full; nothing was stored, the appender is empty,
+   *     and commits succeed again once space is freed
+   * @throws IOException if the write-ahead log failed otherwise; after a failed write nothing was
+   *     stored, after a failed fsync the samples are visible and may or may not survive a restart
+   *     (docs/format/wal.md); the appender is empty
    */
   void commit() throws IOException;
 

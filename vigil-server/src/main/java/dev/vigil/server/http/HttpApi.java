@@ -10,6 +10,7 @@ import dev.vigil.server.ingest.RequestIngest;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.tsdb.StorageFullException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -108,9 +109,11 @@ public final class HttpApi {
           r.get("/", ctx -> asset(ctx, "index.html"));
           r.get("/index.html", ctx -> asset(ctx, "index.html"));
           r.get("/ui/<file>", ctx -> asset(ctx, ctx.pathParam("file")));
+          r.exception(ApiException.class, HttpApi::apiError);
+          // A route that let a full disk through unmapped still answers as the ingest routes do.
           r.exception(
-              ApiException.class,
-              (e, ctx) -> Json.error(ctx, e.status(), e.errorType(), e.getMessage()));
+              StorageFullException.class,
+              (e, ctx) -> apiError(ApiException.storageFailure(e), ctx));
           r.exception(
               HttpResponseException.class,
               (e, ctx) ->
@@ -142,6 +145,13 @@ public final class HttpApi {
               });
           r.after(ctx -> after(ctx, h));
         });
+  }
+
+  private static void apiError(ApiException e, Context ctx) {
+    if (e.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    Json.error(ctx, e.status(), e.errorType(), e.getMessage());
   }
 
   private static String message(HttpResponseException e, Context ctx) {

@@ -10,6 +10,7 @@ import dev.vigil.server.metrics.IngestCounters;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.SampleRejectedException;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.StorageFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
@@ -165,8 +166,8 @@ public final class RequestIngest {
       throw ApiException.badData(
           "batch refused by storage (" + e.reason() + "): " + e.getMessage());
     } catch (IOException e) {
-      counters.reject("storage_io", items);
-      throw new ApiException(503, "unavailable", "storage write failed: " + e.getMessage());
+      counters.reject(StorageFullException.isDiskFull(e) ? "storage_full" : "storage_io", items);
+      throw ApiException.storageFailure(e);
     }
   }
 }
