@@ -22,6 +22,7 @@ final class BatchValidator {
   private final Head head;
   private final Map<Labels, Pending> touched = new HashMap<>();
   private int newSeries;
+  private final Map<String, Integer> newSeriesPerMetric = new HashMap<>(); // with a limit only
 
   /** What the batch does to one series. */
   static final class Pending {
@@ -68,6 +69,7 @@ final class BatchValidator {
   void reset() {
     touched.clear();
     newSeries = 0;
+    newSeriesPerMetric.clear();
   }
 
   /** The series the batch touches, for the commit that applies it. */
@@ -103,6 +105,16 @@ final class BatchValidator {
       }
     }
     checkTime(op, t, now);
+    if (head.overMemoryBudget()) {
+      throw reject(
+          op,
+          Reason.HEAD_MEMORY_LIMIT,
+          "is refused: the head's estimated size of "
+              + head.bytesEstimate()
+              + " bytes exceeds the limit maxHeadBytes of "
+              + head.options.maxHeadBytes()
+              + " bytes");
+    }
     boolean create = false;
     if (pending == null) {
       MemSeries series = existing;
@@ -110,7 +122,22 @@ final class BatchValidator {
         int limit = head.options.maxSeries();
         if (head.seriesCount() + newSeries >= limit) {
           throw reject(
-              op, Reason.TOO_MANY_SERIES, "would create a series beyond the limit of " + limit);
+              op,
+              Reason.TOO_MANY_SERIES,
+              "would create a series beyond the limit maxSeries of " + limit + " series in total");
+        }
+        int perMetric = head.options.maxSeriesPerMetric();
+        if (perMetric > 0) {
+          String name = labels.get(Labels.METRIC_NAME);
+          if (head.seriesCount(name) + newSeriesPerMetric.getOrDefault(name, 0) >= perMetric) {
+            throw reject(
+                op,
+                Reason.TOO_MANY_SERIES_PER_METRIC,
+                "would create a series beyond the limit maxSeriesPerMetric of "
+                    + perMetric
+                    + " series named "
+                    + name);
+          }
         }
         create = true;
       }
@@ -141,6 +168,9 @@ final class BatchValidator {
     if (create) {
       touched.put(labels, pending);
       newSeries++;
+      if (head.options.maxSeriesPerMetric() > 0) {
+        newSeriesPerMetric.merge(labels.get(Labels.METRIC_NAME), 1, Integer::sum);
+      }
     } else {
       touched.putIfAbsent(labels, pending);
     }

@@ -63,6 +63,20 @@ final class HeadAppender implements Appender {
     List<MemSeries> hints = seriesAtBuffer;
     rollback();
     committer.commit(batch, hints);
+    head.noteBytesAdded(estimatedBytes(batch));
+  }
+
+  /**
+   * What a batch adds to the head at most, for the memory budget: a float sample takes 16 bytes in
+   * a series' tail, a histogram its estimated size (a merge may add less; it errs on the safe
+   * side).
+   */
+  private static long estimatedBytes(List<Op> batch) {
+    long bytes = 0;
+    for (Op op : batch) {
+      bytes += op.histogram() == null ? 16 : SampleTail.estimatedBytes(op.histogram());
+    }
+    return bytes;
   }
 
   @Override
