@@ -17,6 +17,7 @@ import dev.vigil.server.metrics.IngestCounters;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
+import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
 import dev.vigil.server.system.SystemCollector;
@@ -44,6 +45,15 @@ import org.slf4j.LoggerFactory;
 public final class VigilServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
+  /**
+   * A remote write body may decompress to this many times the body limit: Prometheus' requests
+   * compress 5 to 10 times, and a snappy header must not make the server allocate gigabytes.
+   */
+  static final long REMOTE_WRITE_DECODED_FACTOR = 8;
+
+  /** Series whose label bytes the remote write receiver caches per generation (two are kept). */
+  static final int REMOTE_WRITE_CACHED_SERIES = 500_000;
 
   private final ServerConfig config;
   private final Tsdb tsdb;
@@ -80,6 +90,9 @@ public final class VigilServer implements AutoCloseable {
                 .retention(config.retention())
                 .outOfOrderWindow(mergeable)
                 .clock(clock)
+                .maxSeries(config.limits().maxSeries())
+                .maxSeriesPerMetric(config.limits().maxSeriesPerMetric())
+                .maxHeadBytes(config.limits().effectiveMaxHeadBytes())
                 .build());
     IngestCounters counters = new IngestCounters();
     RequestStatsReader reader = new RequestStatsReader(tsdb);
@@ -96,6 +109,16 @@ public final class VigilServer implements AutoCloseable {
     PushIngest push =
         new PushIngest(tsdb, events, config.lateWindow(), clock, counters, reader::invalidate);
     push.load(config.retention());
+    BodyReader bodies = new BodyReader(config.bodyLimitBytes());
+    RemoteWriteReceiver remoteWrite =
+        new RemoteWriteReceiver(
+            tsdb,
+            bodies,
+            config.lateWindow(),
+            clock,
+            counters,
+            REMOTE_WRITE_DECODED_FACTOR * config.bodyLimitBytes(),
+            Math.min(config.limits().maxSeries(), REMOTE_WRITE_CACHED_SERIES));
     this.accessLog = new AccessLog(events, config.accessLogQueueSize());
     Recorder httpRecorder = Recorder.builder().maxEndpoints(100).build();
     PerformanceApi performance =
@@ -127,11 +150,12 @@ public final class VigilServer implements AutoCloseable {
                         config.rateLimitPerSecond(), config.rateLimitBurst(), options.nanoTicker)),
                 requests,
                 push,
+                remoteWrite,
                 performance,
                 metrics,
                 accessLog,
                 httpRecorder,
-                new BodyReader(config.bodyLimitBytes()),
+                bodies,
                 () -> ready,
                 clock));
   }
@@ -211,6 +235,11 @@ public final class VigilServer implements AutoCloseable {
   /** The port listened on. */
   public int port() {
     return app.port();
+  }
+
+  /** The store, for tests and embedding that read it directly. */
+  public dev.vigil.tsdb.Storage storage() {
+    return tsdb;
   }
 
   /** The collector, for tests that drive it by hand. */
