@@ -16,6 +16,12 @@ public final class StorageRefusals {
     };
   }
 
+  /** The store's message, prefixed with the configuration key if a limit was hit. */
+  public static String withKey(SampleRejectedException e) {
+    String key = limitKey(e.reason());
+    return key == null ? e.getMessage() : "limit " + key + " exceeded: " + e.getMessage();
+  }
+
   /**
    * A one-line reason: for a limit, {@code "limit exceeded (limits.max_series): ..."}, else the
    * reason and the store's message, such as {@code "DUPLICATE_TIMESTAMP: sample of ..."}.
