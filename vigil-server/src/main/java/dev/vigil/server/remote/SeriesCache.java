@@ -1,6 +1,7 @@
 package dev.vigil.server.remote;
 
 import dev.vigil.model.Labels;
+import dev.vigil.tsdb.SeriesRef;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -28,8 +29,8 @@ final class SeriesCache {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final int maxEntriesPerGeneration;
-  private volatile ConcurrentHashMap<Key, Labels> current = new ConcurrentHashMap<>();
-  private volatile ConcurrentHashMap<Key, Labels> previous = new ConcurrentHashMap<>();
+  private volatile ConcurrentHashMap<Key, Entry> current = new ConcurrentHashMap<>();
+  private volatile ConcurrentHashMap<Key, Entry> previous = new ConcurrentHashMap<>();
 
   /** A cache holding up to twice {@code maxEntriesPerGeneration} series. */
   SeriesCache(int maxEntriesPerGeneration) {
@@ -40,21 +41,39 @@ final class SeriesCache {
     this.maxEntriesPerGeneration = maxEntriesPerGeneration;
   }
 
-  /** The labels cached for the probe's bytes, or null. */
-  Labels get(Probe probe) {
-    Labels labels = current.get(probe);
-    if (labels == null) {
-      labels = previous.get(probe);
-      if (labels != null) {
-        put(probe, labels);
-      }
+  /**
+   * A cached series: its labels and the store's handle for it, which writers update (a racy write
+   * of a reference: every value written is a valid handle or null).
+   */
+  static final class Entry extends Key {
+    final Labels labels;
+    volatile SeriesRef ref;
+
+    /** An entry keyed by a copy of the probe's bytes: one object to reach instead of two. */
+    Entry(Probe probe, Labels labels) {
+      this.bytes = Arrays.copyOfRange(probe.bytes, probe.offset, probe.offset + probe.length);
+      this.offset = 0;
+      this.length = probe.length;
+      this.hash = probe.hash;
+      this.labels = labels;
     }
-    return labels;
   }
 
-  /** Caches {@code labels} under a copy of the probe's bytes. */
-  void put(Probe probe, Labels labels) {
-    ConcurrentHashMap<Key, Labels> map = current;
+  /** The entry cached for the probe's bytes, or null. */
+  Entry get(Probe probe) {
+    Entry entry = current.get(probe);
+    if (entry == null) {
+      entry = previous.get(probe);
+      if (entry != null) {
+        put(entry);
+      }
+    }
+    return entry;
+  }
+
+  /** Caches {@code entry} under its bytes. */
+  void put(Entry entry) {
+    ConcurrentHashMap<Key, Entry> map = current;
     if (map.size() >= maxEntriesPerGeneration) {
       synchronized (this) {
         if (current == map) {
@@ -64,7 +83,7 @@ final class SeriesCache {
         map = current;
       }
     }
-    map.put(probe.copy(), labels);
+    map.put(entry, entry);
   }
 
   /** Series cached in both generations (a series may be counted twice). */
@@ -104,15 +123,6 @@ final class SeriesCache {
       this.length = length;
       this.hash = hash(bytes, offset, length);
       return this;
-    }
-
-    Key copy() {
-      Key k = new Key();
-      k.bytes = Arrays.copyOfRange(bytes, offset, offset + length);
-      k.offset = 0;
-      k.length = length;
-      k.hash = hash;
-      return k;
     }
   }
 

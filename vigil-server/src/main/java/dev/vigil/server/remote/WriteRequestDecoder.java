@@ -4,7 +4,6 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import dev.vigil.model.Histogram;
-import dev.vigil.model.Labels;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -28,10 +27,10 @@ final class WriteRequestDecoder {
   /** Receives each decoded series' samples. */
   interface Sink {
     /** Float samples {@code [0, count)} of the arrays, in the order sent. */
-    void floats(Labels labels, long[] timestamps, double[] values, int count);
+    void floats(SeriesCache.Entry series, long[] timestamps, double[] values, int count);
 
     /** One histogram sample. */
-    void histogram(Labels labels, long timestamp, Histogram histogram);
+    void histogram(SeriesCache.Entry series, long timestamp, Histogram histogram);
   }
 
   private static final int TAG_TIMESERIES = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -154,7 +153,7 @@ final class WriteRequestDecoder {
       throw new MalformedRequestException(
           "invalid labels: series " + (series + 1) + " has no labels (and so no metric name)");
     }
-    Labels labels =
+    SeriesCache.Entry labels =
         scratchLength < 0
             ? labels(buf, labelStart, labelEnd - labelStart)
             : labels(keyScratch, 0, scratchLength);
@@ -211,13 +210,14 @@ final class WriteRequestDecoder {
   }
 
   /** The labels of the label fields in {@code bytes[offset, offset + length)}, cached. */
-  private Labels labels(byte[] bytes, int offset, int length) throws MalformedRequestException {
+  private SeriesCache.Entry labels(byte[] bytes, int offset, int length)
+      throws MalformedRequestException {
     probe.set(bytes, offset, length);
-    Labels labels = cache.get(probe);
-    if (labels == null) {
-      labels = LabelValidator.parse(bytes, offset, length, series + 1);
-      cache.put(probe, labels);
+    SeriesCache.Entry entry = cache.get(probe);
+    if (entry == null) {
+      entry = new SeriesCache.Entry(probe, LabelValidator.parse(bytes, offset, length, series + 1));
+      cache.put(entry);
     }
-    return labels;
+    return entry;
   }
 }
