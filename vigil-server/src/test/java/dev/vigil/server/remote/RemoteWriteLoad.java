@@ -127,6 +127,12 @@ public final class RemoteWriteLoad {
         w.join();
       }
       double seconds = (System.nanoTime() - measureStart.get()) / 1e9;
+      var stats = s.server.storage().stats();
+      System.out.printf(
+          "WAL fsyncs: %d, mean %.2f ms, max %.2f ms%n",
+          stats.walFsyncs(),
+          stats.walFsyncNanosTotal() / 1e6 / Math.max(1, stats.walFsyncs()),
+          stats.walFsyncNanosMax() / 1e6);
       long samples =
           (long) (bodies.size() - firstMeasured) * seriesCount / (bodies.size() / rounds);
       System.out.printf(
