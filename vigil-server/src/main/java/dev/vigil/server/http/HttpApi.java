@@ -121,7 +121,7 @@ public final class HttpApi {
               405,
               ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{")) {
-                  Json.error(
+                  error(
                       ctx,
                       405,
                       "method_not_allowed",

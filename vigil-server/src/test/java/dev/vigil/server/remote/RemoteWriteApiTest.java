@@ -279,6 +279,7 @@ class RemoteWriteApiTest {
     assertText(send("not-a-known-token-at-all", body), 401, "unknown token");
     assertText(send(VIEWER, body), 403, "role viewer may not POST /api/v1/write");
     assertThat(read("auth_1")).isEmpty();
+    assertText(http.getWith(ADMIN, PATH), 405, "method GET not allowed on /api/v1/write");
     assertText(send(INGEST, new byte[5000]), 413, "exceeds the limit of 4096 bytes");
     // A small body that claims to decompress past 8 x the body limit.
     byte[] bomb = snappy(new byte[40_000]);
