@@ -19,6 +19,7 @@ import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
 import dev.vigil.server.prom.MetricMetadata;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
 import dev.vigil.server.system.SystemCollector;
@@ -48,6 +49,15 @@ import org.slf4j.LoggerFactory;
 public final class VigilServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
+  /**
+   * A remote write body may decompress to this many times the body limit: Prometheus' requests
+   * compress 5 to 10 times, and a snappy header must not make the server allocate gigabytes.
+   */
+  static final long REMOTE_WRITE_DECODED_FACTOR = 8;
+
+  /** Series whose label bytes the remote write receiver caches per generation (two are kept). */
+  static final int REMOTE_WRITE_CACHED_SERIES = 500_000;
 
   private final ServerConfig config;
   private final Tsdb tsdb;
@@ -85,6 +95,9 @@ public final class VigilServer implements AutoCloseable {
                 .retention(config.retention())
                 .outOfOrderWindow(mergeable)
                 .clock(clock)
+                .maxSeries(config.limits().maxSeries())
+                .maxSeriesPerMetric(config.limits().maxSeriesPerMetric())
+                .maxHeadBytes(config.limits().effectiveMaxHeadBytes())
                 .build());
     this.rollups =
         Rollups.open(
@@ -104,6 +117,16 @@ public final class VigilServer implements AutoCloseable {
     PushIngest push =
         new PushIngest(tsdb, events, config.lateWindow(), clock, counters, reader::invalidate);
     push.load(config.retention());
+    BodyReader bodies = new BodyReader(config.bodyLimitBytes());
+    RemoteWriteReceiver remoteWrite =
+        new RemoteWriteReceiver(
+            tsdb,
+            bodies,
+            config.lateWindow(),
+            clock,
+            counters,
+            REMOTE_WRITE_DECODED_FACTOR * config.bodyLimitBytes(),
+            Math.min(config.limits().maxSeries(), REMOTE_WRITE_CACHED_SERIES));
     this.accessLog = new AccessLog(events, config.accessLogQueueSize());
     Recorder httpRecorder = Recorder.builder().maxEndpoints(100).build();
     PerformanceApi performance =
@@ -136,11 +159,12 @@ public final class VigilServer implements AutoCloseable {
                         config.rateLimitPerSecond(), config.rateLimitBurst(), options.nanoTicker)),
                 requests,
                 push,
+                remoteWrite,
                 performance,
                 metrics,
                 accessLog,
                 httpRecorder,
-                new BodyReader(config.bodyLimitBytes()),
+                bodies,
                 () -> ready,
                 clock,
                 new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn())));
@@ -233,6 +257,11 @@ public final class VigilServer implements AutoCloseable {
   /** The port listened on. */
   public int port() {
     return app.port();
+  }
+
+  /** The store, for tests and embedding that read it directly. */
+  public dev.vigil.tsdb.Storage storage() {
+    return tsdb;
   }
 
   /** The collector, for tests that drive it by hand. */

@@ -106,7 +106,8 @@ public final class TestServer implements AutoCloseable {
             c.rateLimitBurst(),
             tokens,
             c.pseudonymisationKey(),
-            c.accessLogQueueSize());
+            c.accessLogQueueSize(),
+            c.limits());
     Files.createDirectories(dataDir);
     return new TestServer(withTokens, clock, new AtomicLong(), source);
   }

@@ -42,7 +42,9 @@ public final class Authenticator {
       return Role.Access.READ;
     }
     if (method == HandlerType.POST
-        && (path.equals("/api/v1/requests") || path.equals("/api/v1/push"))) {
+        && (path.equals("/api/v1/requests")
+            || path.equals("/api/v1/push")
+            || path.equals("/api/v1/write"))) {
       return Role.Access.WRITE;
     }
     if (method == HandlerType.POST && FORM_READS.contains(path)) {

@@ -84,7 +84,8 @@ final class DemoCommand implements Callable<Integer> {
               base.rateLimitBurst(),
               tokens,
               base.pseudonymisationKey(),
-              base.accessLogQueueSize());
+              base.accessLogQueueSize(),
+              base.limits());
     } catch (ConfigException e) {
       System.err.println("vigil: invalid configuration:");
       e.problems().forEach(p -> System.err.println("  " + p));

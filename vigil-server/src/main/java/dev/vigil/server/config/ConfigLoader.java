@@ -49,7 +49,10 @@ public final class ConfigLoader {
           "rate_limit.requests_per_second",
           "rate_limit.burst",
           "pseudonymisation_key",
-          "access_log.queue_size");
+          "access_log.queue_size",
+          "limits.max_series",
+          "limits.max_series_per_metric",
+          "limits.max_head_bytes");
 
   private static final List<String> ROLES = List.of("admin", "viewer", "ingest");
 
@@ -137,6 +140,15 @@ public final class ConfigLoader {
       top.error("pseudonymisation_key", "must be at least 16 bytes long");
     }
     int queue = (int) top.section("access_log").number("queue_size", 10_000, 16, 10_000_000, true);
+    Section limitsSection = top.section("limits");
+    StorageLimits dl = d.limits();
+    StorageLimits limits =
+        new StorageLimits(
+            (int) limitsSection.number("max_series", dl.maxSeries(), 1, Integer.MAX_VALUE, true),
+            (int)
+                limitsSection.number(
+                    "max_series_per_metric", dl.maxSeriesPerMetric(), 0, Integer.MAX_VALUE, true),
+            limitsSection.bytes("max_head_bytes", dl.maxHeadBytes(), 1 << 20, Long.MAX_VALUE));
     top.rejectUnknown();
     if (!top.errors.isEmpty()) {
       throw new ConfigException(top.errors);
@@ -156,7 +168,8 @@ public final class ConfigLoader {
         burst,
         tokens,
         key,
-        queue);
+        queue,
+        limits);
   }
 
   private static void checkToken(Section top, String where, String token) {

@@ -23,6 +23,7 @@ import java.util.List;
  * @param tokens tokens from the configuration and environment
  * @param pseudonymisationKey key for user pseudonyms, or null to use the data directory's own
  * @param accessLogQueueSize access-log entries buffered before new ones are dropped
+ * @param limits caps on series and head memory
  */
 public record ServerConfig(
     int port,
@@ -39,7 +40,8 @@ public record ServerConfig(
     int rateLimitBurst,
     List<TokenConfig> tokens,
     String pseudonymisationKey,
-    int accessLogQueueSize) {
+    int accessLogQueueSize,
+    StorageLimits limits) {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 9753;
@@ -66,7 +68,8 @@ public record ServerConfig(
         100,
         List.of(),
         null,
-        10_000);
+        10_000,
+        StorageLimits.defaults());
   }
 
   /** A copy with another port. */
@@ -86,7 +89,8 @@ public record ServerConfig(
         rateLimitBurst,
         tokens,
         pseudonymisationKey,
-        accessLogQueueSize);
+        accessLogQueueSize,
+        limits);
   }
 
   /** A copy with another data directory. */
@@ -106,7 +110,8 @@ public record ServerConfig(
         rateLimitBurst,
         tokens,
         pseudonymisationKey,
-        accessLogQueueSize);
+        accessLogQueueSize,
+        limits);
   }
 
   /** Never shows tokens or the key. */

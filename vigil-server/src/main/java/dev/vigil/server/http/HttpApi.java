@@ -10,6 +10,7 @@ import dev.vigil.server.ingest.RequestIngest;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.tsdb.StorageFullException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -40,6 +41,7 @@ public final class HttpApi {
       Authenticator auth,
       RequestIngest requests,
       PushIngest push,
+      RemoteWriteReceiver remoteWrite,
       PerformanceApi performance,
       SelfMetrics metrics,
       AccessLog accessLog,
@@ -84,6 +86,7 @@ public final class HttpApi {
                 long accepted = h.push().ingest(h.bodies().bytes(ctx));
                 Json.success(ctx, Map.of("accepted", accepted));
               });
+          r.post("/api/v1/write", h.remoteWrite()::handle);
           PerformanceApi p = h.performance();
           r.get("/api/performance/summary", p::summary);
           r.get("/api/performance/endpoints", p::endpoints);
@@ -116,13 +119,12 @@ public final class HttpApi {
               (e, ctx) -> apiError(ApiException.storageFailure(e), ctx));
           r.exception(
               HttpResponseException.class,
-              (e, ctx) ->
-                  Json.error(ctx, e.getStatus(), errorType(e.getStatus()), message(e, ctx)));
+              (e, ctx) -> error(ctx, e.getStatus(), errorType(e.getStatus()), message(e, ctx)));
           r.exception(
               Exception.class,
               (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                Json.error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
+                error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
               });
           r.error(
               404,
@@ -136,7 +138,7 @@ public final class HttpApi {
               405,
               ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{")) {
-                  Json.error(
+                  error(
                       ctx,
                       405,
                       "method_not_allowed",
@@ -151,7 +153,22 @@ public final class HttpApi {
     if (e.retryAfterSeconds() > 0) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
-    Json.error(ctx, e.status(), e.errorType(), e.getMessage());
+    error(ctx, e.status(), e.errorType(), e.getMessage());
+  }
+
+  /**
+   * Answers an error: as Prometheus' JSON, except on {@code /api/v1/write}, which answers in plain
+   * text as Prometheus' remote write receiver does (senders log the body as it is).
+   */
+  private static void error(Context ctx, int status, String type, String message) {
+    if (ctx.path().equals("/api/v1/write")) {
+      ctx.status(status)
+          .contentType("text/plain; charset=utf-8")
+          .header("X-Content-Type-Options", "nosniff")
+          .result(message + "\n");
+    } else {
+      Json.error(ctx, status, type, message);
+    }
   }
 
   private static String message(HttpResponseException e, Context ctx) {

@@ -241,11 +241,18 @@ public final class PushIngest {
       a.rollback();
       counters.reject("storage_" + e.rejection().reason().name().toLowerCase(), 1);
       throw ApiException.badData(
-          "push refused by storage (" + e.rejection().reason() + "): " + e.getMessage());
+          "push refused by storage ("
+              + e.rejection().reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e.rejection()));
     } catch (SampleRejectedException e) {
       a.rollback();
       counters.reject("storage_" + e.reason().name().toLowerCase(), 1);
-      throw ApiException.badData("push refused by storage (" + e.reason() + "): " + e.getMessage());
+      throw ApiException.badData(
+          "push refused by storage ("
+              + e.reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e));
     } catch (IOException e) {
       counters.reject(StorageFullException.isDiskFull(e) ? "storage_full" : "storage_io", 1);
       throw ApiException.storageFailure(e);

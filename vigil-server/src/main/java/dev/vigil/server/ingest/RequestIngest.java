@@ -160,11 +160,14 @@ public final class RequestIngest {
               + ": refused by storage ("
               + e.rejection().reason()
               + "): "
-              + e.getMessage());
+              + dev.vigil.server.remote.StorageRefusals.withKey(e.rejection()));
     } catch (SampleRejectedException e) {
       counters.reject("storage_" + e.reason().name().toLowerCase(), items);
       throw ApiException.badData(
-          "batch refused by storage (" + e.reason() + "): " + e.getMessage());
+          "batch refused by storage ("
+              + e.reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e));
     } catch (IOException e) {
       counters.reject(StorageFullException.isDiskFull(e) ? "storage_full" : "storage_io", items);
       throw ApiException.storageFailure(e);

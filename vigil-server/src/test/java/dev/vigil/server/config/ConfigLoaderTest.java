@@ -171,4 +171,36 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("config file not found");
   }
+
+  @Test
+  void limitsAreReadValidatedAndDefaulted() throws Exception {
+    ServerConfig d = load(null, Map.of());
+    assertThat(d.limits()).isEqualTo(new StorageLimits(2_000_000, 0, 0));
+    assertThat(d.limits().effectiveMaxHeadBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
+    ServerConfig c =
+        load(
+            """
+            limits:
+              max_series: 500000
+              max_series_per_metric: 10000
+              max_head_bytes: 4GiB
+            """,
+            Map.of("VIGIL_LIMITS_MAX_SERIES", "600000"));
+    assertThat(c.limits()).isEqualTo(new StorageLimits(600_000, 10_000, 4L << 30));
+    ConfigException e =
+        problems(
+            """
+            limits:
+              max_series: 0
+              max_series_per_metric: -1
+              max_head_bytes: 10KiB
+              max_samples: 3
+            """,
+            Map.of());
+    assertThat(e.problems())
+        .anyMatch(p -> p.startsWith("limits.max_series: must be between 1 and"))
+        .anyMatch(p -> p.startsWith("limits.max_series_per_metric: must be between 0 and"))
+        .anyMatch(p -> p.startsWith("limits.max_head_bytes: must be between 1048576 and"))
+        .anyMatch(p -> p.equals("limits.max_samples: unknown key"));
+  }
 }
