@@ -93,6 +93,7 @@ public final class VigilServer implements AutoCloseable {
         Tsdb.open(
             TsdbOptions.builder(config.dataDir().resolve("tsdb"))
                 .retention(config.retention())
+                .retentionBytes(config.retentionBytes())
                 .outOfOrderWindow(mergeable)
                 .clock(clock)
                 .maxSeries(config.limits().maxSeries())
@@ -101,7 +102,13 @@ public final class VigilServer implements AutoCloseable {
                 .build());
     this.rollups =
         Rollups.open(
-            tsdb, RollupOptions.defaults(config.dataDir().resolve("rollups"), mergeable, clock));
+            tsdb,
+            new RollupOptions(
+                config.dataDir().resolve("rollups"),
+                mergeable,
+                config.rollupRetention(),
+                RollupOptions.DEFAULT_CATCH_UP_LIMIT,
+                clock));
     IngestCounters counters = new IngestCounters();
     RequestStatsReader reader = new RequestStatsReader(tsdb, rollups);
     RequestIngest requests =

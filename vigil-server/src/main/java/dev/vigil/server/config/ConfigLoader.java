@@ -34,6 +34,8 @@ public final class ConfigLoader {
           "port",
           "data_dir",
           "retention",
+          "retention_size",
+          "rollup_retention",
           "late_window",
           "body_limit",
           "slow_threshold",
@@ -100,6 +102,9 @@ public final class ConfigLoader {
     int port = (int) top.number("port", d.port(), 0, 65_535, true);
     Path dataDir = Path.of(top.text("data_dir", d.dataDir().toString()));
     Duration retention = top.duration("retention", d.retention(), Duration.ofHours(1));
+    long retentionBytes = top.bytes("retention_size", d.retentionBytes(), 0, Long.MAX_VALUE);
+    Duration rollupRetention =
+        top.duration("rollup_retention", d.rollupRetention(), Duration.ofHours(2));
     Duration late = top.duration("late_window", d.lateWindow(), Duration.ZERO);
     if (late.compareTo(retention) > 0) {
       top.error("late_window", "must not exceed retention (" + retention + "), got " + late);
@@ -169,7 +174,9 @@ public final class ConfigLoader {
         tokens,
         key,
         queue,
-        limits);
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   private static void checkToken(Section top, String where, String token) {

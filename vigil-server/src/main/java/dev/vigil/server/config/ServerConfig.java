@@ -24,6 +24,9 @@ import java.util.List;
  * @param pseudonymisationKey key for user pseudonyms, or null to use the data directory's own
  * @param accessLogQueueSize access-log entries buffered before new ones are dropped
  * @param limits caps on series and head memory
+ * @param retentionBytes most bytes the store keeps on disk (blocks and log), oldest blocks dropped
+ *     first; 0 for no limit
+ * @param rollupRetention how long the 5-minute and 1-hour rollups are kept
  */
 public record ServerConfig(
     int port,
@@ -41,7 +44,9 @@ public record ServerConfig(
     List<TokenConfig> tokens,
     String pseudonymisationKey,
     int accessLogQueueSize,
-    StorageLimits limits) {
+    StorageLimits limits,
+    long retentionBytes,
+    Duration rollupRetention) {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 9753;
@@ -69,7 +74,9 @@ public record ServerConfig(
         List.of(),
         null,
         10_000,
-        StorageLimits.defaults());
+        StorageLimits.defaults(),
+        0,
+        Duration.ofDays(365));
   }
 
   /** A copy with another port. */
@@ -90,7 +97,32 @@ public record ServerConfig(
         tokens,
         pseudonymisationKey,
         accessLogQueueSize,
-        limits);
+        limits,
+        retentionBytes,
+        rollupRetention);
+  }
+
+  /** A copy with other tokens. */
+  public ServerConfig withTokens(List<TokenConfig> newTokens) {
+    return new ServerConfig(
+        port,
+        dataDir,
+        retention,
+        lateWindow,
+        bodyLimitBytes,
+        slowThreshold,
+        apdexThresholdSeconds,
+        systemEnabled,
+        systemInterval,
+        health,
+        rateLimitPerSecond,
+        rateLimitBurst,
+        newTokens,
+        pseudonymisationKey,
+        accessLogQueueSize,
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   /** A copy with another data directory. */
@@ -111,7 +143,9 @@ public record ServerConfig(
         tokens,
         pseudonymisationKey,
         accessLogQueueSize,
-        limits);
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   /** Never shows tokens or the key. */

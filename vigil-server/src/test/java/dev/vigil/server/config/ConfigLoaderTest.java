@@ -45,6 +45,8 @@ class ConfigLoaderTest {
     assertThat(c.apdexThresholdSeconds()).isEqualTo(0.5);
     assertThat(c.health()).isEqualTo(HealthThresholds.defaults());
     assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.retentionBytes()).isZero();
+    assertThat(c.rollupRetention()).isEqualTo(Duration.ofDays(365));
   }
 
   @Test
@@ -55,6 +57,8 @@ class ConfigLoaderTest {
             port: 8080
             data_dir: /var/lib/vigil
             retention: 7d
+            retention_size: 50GB
+            rollup_retention: 90d
             late_window: 30m
             body_limit: 1MiB
             slow_threshold: 1500ms
@@ -74,6 +78,8 @@ class ConfigLoaderTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/vigil"));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retentionBytes()).isPositive();
+    assertThat(c.rollupRetention()).isEqualTo(Duration.ofDays(90));
     assertThat(c.lateWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.bodyLimitBytes()).isEqualTo(1 << 20);
     assertThat(c.slowThreshold()).isEqualTo(Duration.ofMillis(1500));
