@@ -69,7 +69,7 @@ public final class PrometheusApi {
     if (selectors.isEmpty()) {
       throw ApiException.badData("no match[] parameter provided");
     }
-    List<Matcher[]> sets = matcherSets(selectors);
+    List<Matcher[]> sets = matcherSets(selectors, true);
     long start = time(ctx, "start", MIN_TIME);
     long end = time(ctx, "end", MAX_TIME);
     int limit = limit(ctx);
@@ -97,7 +97,7 @@ public final class PrometheusApi {
 
   /** GET or POST /api/v1/labels. */
   public void labels(Context ctx) {
-    List<Matcher[]> sets = matcherSets(params(ctx, MATCH));
+    List<Matcher[]> sets = matcherSets(params(ctx, MATCH), false);
     long start = time(ctx, "start", MIN_TIME);
     long end = time(ctx, "end", MAX_TIME);
     TreeSet<String> names = new TreeSet<>();
@@ -117,7 +117,7 @@ public final class PrometheusApi {
     if (name.isEmpty() || !name.codePoints().allMatch(Character::isDefined)) {
       throw ApiException.badData("invalid label name: \"" + name + "\"");
     }
-    List<Matcher[]> sets = matcherSets(params(ctx, MATCH));
+    List<Matcher[]> sets = matcherSets(params(ctx, MATCH), false);
     long start = time(ctx, "start", MIN_TIME);
     long end = time(ctx, "end", MAX_TIME);
     TreeSet<String> values = new TreeSet<>();
@@ -384,19 +384,24 @@ public final class PrometheusApi {
     }
   }
 
-  /** Each match[] selector as tsdb matchers, in Prometheus' words when one does not parse. */
-  static List<Matcher[]> matcherSets(List<String> selectors) {
+  /**
+   * Each match[] selector as tsdb matchers, in Prometheus' words when one does not parse: series
+   * prefixes the parse error with the parameter's name, labels and label values do not.
+   */
+  static List<Matcher[]> matcherSets(List<String> selectors, boolean named) {
+    String prefix = named ? "invalid parameter \"match[]\": " : "";
     List<Matcher[]> sets = new ArrayList<>();
     for (String s : selectors) {
       Expr e;
       try {
         e = Parser.parse(s);
       } catch (ParseException ex) {
-        throw ApiException.badData("invalid parameter \"match[]\": " + ex.getMessage());
+        throw ApiException.badData(prefix + ex.getMessage());
       }
       if (!(e instanceof Expr.VectorSelector v)) {
         throw ApiException.badData(
-            "invalid parameter \"match[]\": expected a series selector, got a "
+            prefix
+                + "expected a series selector, got a "
                 + e.type().toString().toLowerCase(java.util.Locale.ROOT)
                 + " expression");
       }

@@ -11,7 +11,7 @@ import org.xerial.snappy.Snappy;
  * Encodes remote write {@code WriteRequest}s for tests with protobuf-java's {@link
  * CodedOutputStream}, field by field as prometheus/prompb defines them.
  */
-final class WriteRequestBuilder {
+public final class WriteRequestBuilder {
   private final ByteArrayOutputStream request = new ByteArrayOutputStream();
 
   /** A native histogram sample in the wire's terms. */
@@ -29,11 +29,11 @@ final class WriteRequestBuilder {
       double[] negativeCounts) {}
 
   /** One TimeSeries: labels as name, value pairs; samples as timestamp, value pairs. */
-  WriteRequestBuilder series(String[] labels, long[] timestamps, double[] values) {
+  public WriteRequestBuilder series(String[] labels, long[] timestamps, double[] values) {
     return series(labels, timestamps, values, List.of());
   }
 
-  WriteRequestBuilder series(
+  public WriteRequestBuilder series(
       String[] labels, long[] timestamps, double[] values, List<NativeHistogram> histograms) {
     byte[] ts =
         message(
@@ -86,7 +86,7 @@ final class WriteRequestBuilder {
   }
 
   /** The snappy-compressed protobuf, as sent. */
-  byte[] snappy() {
+  public byte[] snappy() {
     try {
       return Snappy.compress(protobuf());
     } catch (IOException e) {
