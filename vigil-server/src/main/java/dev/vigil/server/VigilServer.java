@@ -17,6 +17,9 @@ import dev.vigil.server.metrics.IngestCounters;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
+import dev.vigil.server.prom.MetricMetadata;
+import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
 import dev.vigil.server.system.SystemCollector;
@@ -46,6 +49,15 @@ import org.slf4j.LoggerFactory;
 public final class VigilServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+
+  /**
+   * A remote write body may decompress to this many times the body limit: Prometheus' requests
+   * compress 5 to 10 times, and a snappy header must not make the server allocate gigabytes.
+   */
+  static final long REMOTE_WRITE_DECODED_FACTOR = 8;
+
+  /** Series whose label bytes the remote write receiver caches per generation (two are kept). */
+  static final int REMOTE_WRITE_CACHED_SERIES = 500_000;
 
   private final ServerConfig config;
   private final Tsdb tsdb;
@@ -81,12 +93,22 @@ public final class VigilServer implements AutoCloseable {
         Tsdb.open(
             TsdbOptions.builder(config.dataDir().resolve("tsdb"))
                 .retention(config.retention())
+                .retentionBytes(config.retentionBytes())
                 .outOfOrderWindow(mergeable)
                 .clock(clock)
+                .maxSeries(config.limits().maxSeries())
+                .maxSeriesPerMetric(config.limits().maxSeriesPerMetric())
+                .maxHeadBytes(config.limits().effectiveMaxHeadBytes())
                 .build());
     this.rollups =
         Rollups.open(
-            tsdb, RollupOptions.defaults(config.dataDir().resolve("rollups"), mergeable, clock));
+            tsdb,
+            new RollupOptions(
+                config.dataDir().resolve("rollups"),
+                mergeable,
+                config.rollupRetention(),
+                RollupOptions.DEFAULT_CATCH_UP_LIMIT,
+                clock));
     IngestCounters counters = new IngestCounters();
     RequestStatsReader reader = new RequestStatsReader(tsdb, rollups);
     RequestIngest requests =
@@ -102,6 +124,16 @@ public final class VigilServer implements AutoCloseable {
     PushIngest push =
         new PushIngest(tsdb, events, config.lateWindow(), clock, counters, reader::invalidate);
     push.load(config.retention());
+    BodyReader bodies = new BodyReader(config.bodyLimitBytes());
+    RemoteWriteReceiver remoteWrite =
+        new RemoteWriteReceiver(
+            tsdb,
+            bodies,
+            config.lateWindow(),
+            clock,
+            counters,
+            REMOTE_WRITE_DECODED_FACTOR * config.bodyLimitBytes(),
+            Math.min(config.limits().maxSeries(), REMOTE_WRITE_CACHED_SERIES));
     this.accessLog = new AccessLog(events, config.accessLogQueueSize());
     Recorder httpRecorder = Recorder.builder().maxEndpoints(100).build();
     PerformanceApi performance =
@@ -134,13 +166,15 @@ public final class VigilServer implements AutoCloseable {
                         config.rateLimitPerSecond(), config.rateLimitBurst(), options.nanoTicker)),
                 requests,
                 push,
+                remoteWrite,
                 performance,
                 metrics,
                 accessLog,
                 httpRecorder,
-                new BodyReader(config.bodyLimitBytes()),
+                bodies,
                 () -> ready,
-                clock));
+                clock,
+                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn())));
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */
@@ -230,6 +264,11 @@ public final class VigilServer implements AutoCloseable {
   /** The port listened on. */
   public int port() {
     return app.port();
+  }
+
+  /** The store, for tests and embedding that read it directly. */
+  public dev.vigil.tsdb.Storage storage() {
+    return tsdb;
   }
 
   /** The collector, for tests that drive it by hand. */

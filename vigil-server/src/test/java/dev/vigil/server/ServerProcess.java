@@ -34,17 +34,24 @@ public final class ServerProcess implements AutoCloseable {
     throw new IllegalStateException("no class path");
   }
 
-  /** Starts a server on {@code dataDir} with its clock at {@code clockMillis}. */
-  public static ServerProcess start(Path dataDir, long clockMillis, Path log) throws IOException {
+  /**
+   * Starts a server on {@code dataDir} with its clock at {@code clockMillis} and configuration
+   * overrides {@code env} (name, value, ...; see {@link TestServer#start}).
+   */
+  public static ServerProcess start(Path dataDir, long clockMillis, Path log, String... env)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
             java,
             "-cp",
             classPath(),
             ServerMain.class.getName(),
             dataDir.toString(),
-            Long.toString(clockMillis));
+            Long.toString(clockMillis)));
+    command.addAll(List.of(env));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process p = pb.start();
     BufferedReader out =

@@ -90,23 +90,7 @@ public final class TestServer implements AutoCloseable {
     tokens.add(new TokenConfig("admin", "admin", ADMIN, null));
     tokens.add(new TokenConfig("viewer", "viewer", VIEWER, null));
     tokens.add(new TokenConfig("ingest", "ingest", INGEST, null));
-    ServerConfig withTokens =
-        new ServerConfig(
-            c.port(),
-            c.dataDir(),
-            c.retention(),
-            c.lateWindow(),
-            c.bodyLimitBytes(),
-            c.slowThreshold(),
-            c.apdexThresholdSeconds(),
-            c.systemEnabled(),
-            c.systemInterval(),
-            c.health(),
-            c.rateLimitPerSecond(),
-            c.rateLimitBurst(),
-            tokens,
-            c.pseudonymisationKey(),
-            c.accessLogQueueSize());
+    ServerConfig withTokens = c.withTokens(tokens);
     Files.createDirectories(dataDir);
     return new TestServer(withTokens, clock, new AtomicLong(), source);
   }

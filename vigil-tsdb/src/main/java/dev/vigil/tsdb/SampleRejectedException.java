@@ -14,6 +14,10 @@ public final class SampleRejectedException extends RuntimeException {
     DUPLICATE_TIMESTAMP,
     /** A new series beyond the configured maximum number of series. */
     TOO_MANY_SERIES,
+    /** A new series beyond the configured maximum number of series with one metric name. */
+    TOO_MANY_SERIES_PER_METRIC,
+    /** Any write while the head's estimated heap bytes exceed the configured budget. */
+    HEAD_MEMORY_LIMIT,
     /** Labels without a metric name ({@code __name__}). */
     INVALID_LABELS,
     /** A float sample for a histogram series, or the other way round. */

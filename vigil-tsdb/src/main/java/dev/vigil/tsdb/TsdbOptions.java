@@ -14,11 +14,16 @@ import java.util.Objects;
  *     default)
  * @param clock the time source for the window and retention ({@link Clock#systemUTC()})
  * @param walSegmentSizeBytes size at which a log segment is closed and a new one begun (64 MiB)
- * @param maxSeries most series held at once (1,000,000)
+ * @param maxSeries most series held at once (2,000,000)
  * @param blockRange time range of the blocks the head is cut into (2 hours); compaction merges them
  *     into ranges three, nine, ... times as long, up to a tenth of the retention
  * @param retentionBytes most bytes of blocks and log kept on disk, oldest blocks dropped first; 0
  *     for no limit (the default)
+ * @param maxSeriesPerMetric most series held at once with one metric name ({@code __name__}); 0 for
+ *     no limit (the default)
+ * @param maxHeadBytes budget for the estimated heap bytes of the head (series, chunks and recent
+ *     samples, as {@link StorageStats#headBytesEstimate()}); appends are refused while the estimate
+ *     is over it. Half the JVM's maximum heap by default
  */
 public record TsdbOptions(
     Path directory,
@@ -28,7 +33,9 @@ public record TsdbOptions(
     long walSegmentSizeBytes,
     int maxSeries,
     Duration blockRange,
-    long retentionBytes) {
+    long retentionBytes,
+    int maxSeriesPerMetric,
+    long maxHeadBytes) {
 
   /** Smallest segment size accepted: below it a segment would hold almost nothing. */
   public static final long MIN_WAL_SEGMENT_SIZE_BYTES = 4096;
@@ -63,6 +70,13 @@ public record TsdbOptions(
     if (retentionBytes < 0) {
       throw new IllegalArgumentException("negative retentionBytes: " + retentionBytes);
     }
+    if (maxSeriesPerMetric < 0) {
+      throw new IllegalArgumentException(
+          "maxSeriesPerMetric must be 0 (no limit) or positive: " + maxSeriesPerMetric);
+    }
+    if (maxHeadBytes < 1) {
+      throw new IllegalArgumentException("maxHeadBytes must be positive: " + maxHeadBytes);
+    }
   }
 
   /** A builder with the defaults for data directory {@code directory}. */
@@ -77,9 +91,11 @@ public record TsdbOptions(
     private Duration outOfOrderWindow = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
     private long walSegmentSizeBytes = 64L << 20;
-    private int maxSeries = 1_000_000;
+    private int maxSeries = 2_000_000;
     private Duration blockRange = Duration.ofHours(2);
     private long retentionBytes;
+    private int maxSeriesPerMetric = 0;
+    private long maxHeadBytes = Runtime.getRuntime().maxMemory() / 2;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -127,6 +143,18 @@ public record TsdbOptions(
       return this;
     }
 
+    /** Most series held at once with one metric name; 0 for no limit. */
+    public Builder maxSeriesPerMetric(int maxSeriesPerMetric) {
+      this.maxSeriesPerMetric = maxSeriesPerMetric;
+      return this;
+    }
+
+    /** Budget for the head's estimated heap bytes. */
+    public Builder maxHeadBytes(long maxHeadBytes) {
+      this.maxHeadBytes = maxHeadBytes;
+      return this;
+    }
+
     /** The options; throws IllegalArgumentException naming an invalid setting. */
     public TsdbOptions build() {
       return new TsdbOptions(
@@ -137,7 +165,9 @@ public record TsdbOptions(
           walSegmentSizeBytes,
           maxSeries,
           blockRange,
-          retentionBytes);
+          retentionBytes,
+          maxSeriesPerMetric,
+          maxHeadBytes);
     }
   }
 }

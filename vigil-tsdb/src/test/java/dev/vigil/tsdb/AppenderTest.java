@@ -222,7 +222,7 @@ class AppenderTest {
     a.add(series("c"), T0, 1);
     SampleRejectedException e = rejection(() -> a.add(series("d"), T0, 1));
     assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_SERIES);
-    assertThat(e.getMessage()).contains("limit of 3");
+    assertThat(e.getMessage()).contains("maxSeries of 3");
     a.add(series("a"), T0 + 1, 2);
     a.commit();
     assertThat(tsdb.stats().series()).isEqualTo(3);

@@ -251,4 +251,153 @@ class DurabilityTest {
     }
     Tsdb.open(options(dir)).close();
   }
+
+  /** Where each commit of {@link #writeBulk} ended: segment file and size after it. */
+  private record CommitEnd(Path segment, long end) {}
+
+  /** Commits {@code commits} batches of 300 samples of 3 series; returns where each one ended. */
+  private static List<CommitEnd> writeBulk(Tsdb tsdb, Path data, int commits) throws IOException {
+    List<CommitEnd> ends = new ArrayList<>();
+    for (int c = 0; c < commits; c++) {
+      Appender a = tsdb.appender();
+      for (int s = 0; s < 3; s++) {
+        for (int i = 0; i < 100; i++) {
+          a.add(series("bulk", "s", Integer.toString(s)), T0 - 600_000 + c * 100L + i, c * i % 17);
+        }
+      }
+      a.commit();
+      Path segment = lastSegment(data);
+      ends.add(new CommitEnd(segment, Files.size(segment)));
+    }
+    return ends;
+  }
+
+  private static Map<Labels, List<Sample>> bulkAfter(int commits) {
+    Map<Labels, List<Sample>> all = new java.util.LinkedHashMap<>();
+    for (int s = 0; s < 3; s++) {
+      List<Sample> samples = new ArrayList<>();
+      for (int c = 0; c < commits; c++) {
+        for (int i = 0; i < 100; i++) {
+          samples.add(Sample.of(T0 - 600_000 + c * 100L + i, c * i % 17));
+        }
+      }
+      all.put(series("bulk", "s", Integer.toString(s)), samples);
+    }
+    return all;
+  }
+
+  private static void flip(Path file, long offset) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      int b = f.read();
+      f.seek(offset);
+      f.write(b ^ 0xFF);
+    }
+  }
+
+  @Test
+  void aFlippedByteInAnEarlierSegmentTruncatesThereAndDropsTheLaterSegments() throws IOException {
+    TsdbOptions small = TsdbOptions.builder(dir).clock(clock).walSegmentSizeBytes(4096).build();
+    List<CommitEnd> ends;
+    try (Tsdb tsdb = Tsdb.open(small)) {
+      ends = writeBulk(tsdb, dir, 40);
+    }
+    List<Path> segments;
+    try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+      segments = files.filter(f -> f.getFileName().toString().matches("\\d{8}")).sorted().toList();
+    }
+    assertThat(segments).hasSizeGreaterThan(4);
+    // The second commit written into the second segment: damage the middle of its payload.
+    Path second = segments.get(1);
+    int damaged = -1;
+    for (int c = 1; c < ends.size(); c++) {
+      if (ends.get(c).segment().equals(second) && ends.get(c - 1).segment().equals(second)) {
+        damaged = c;
+        break;
+      }
+    }
+    assertThat(damaged).isPositive();
+    long start = ends.get(damaged - 1).end();
+    long bad = (start + ends.get(damaged).end()) / 2;
+    flip(second, bad);
+
+    try (LogCapture log = LogCapture.of("WalReplay");
+        Tsdb reopened = Tsdb.open(small)) {
+      assertThat(readAll(reopened)).isEqualTo(bulkAfter(damaged));
+      assertThat(log.messages())
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .contains(
+                          second.toString(), "damaged at byte " + start, "checksum mismatch"));
+      assertThat(Files.size(second)).isEqualTo(start);
+      // the later segments are gone; the third name is taken again by the new, empty segment
+      assertThat(Files.size(segments.get(2))).isEqualTo(8);
+      for (Path later : segments.subList(3, segments.size())) {
+        assertThat(later).doesNotExist();
+      }
+      writeBulk(reopened, dir, 1); // and the store goes on
+    }
+  }
+
+  @Test
+  void aFlippedByteInTheMiddleOfTheLastSegmentKeepsEverythingBefore() throws IOException {
+    List<CommitEnd> ends;
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      ends = writeBulk(tsdb, dir, 30);
+    }
+    Path segment = ends.get(29).segment();
+    long start = ends.get(14).end(); // the 16th commit
+    flip(segment, start + 30); // inside its compressed payload
+
+    try (LogCapture log = LogCapture.of("WalReplay");
+        Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).isEqualTo(bulkAfter(15));
+      assertThat(log.messages())
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .contains(
+                          segment.toString(), "damaged at byte " + start, "checksum mismatch"));
+    }
+  }
+
+  @Test
+  void aLogOfManyDecodingBatchesReplaysInOrderUpToTheDamage() throws IOException {
+    // 60 commits of ~5000 incompressible samples: several of replay's 512 KiB decoding batches.
+    // Commit c creates series c and adds to every series created before it, so a commit applied
+    // out of order would name a series not yet known and lose samples.
+    java.util.Random random = new java.util.Random(11);
+    List<Map<Labels, List<Sample>>> after = new ArrayList<>();
+    Map<Labels, List<Sample>> all = new java.util.LinkedHashMap<>();
+    List<Long> ends = new ArrayList<>();
+    try (Tsdb tsdb = Tsdb.open(options(dir))) {
+      for (int c = 0; c < 60; c++) {
+        Appender a = tsdb.appender();
+        for (int s = 0; s <= c; s++) {
+          Labels labels = series("ordered", "s", Integer.toString(s));
+          for (int i = 0; i < 5000 / (c + 1); i++) {
+            long t = T0 - 3_000_000 + c * 10_000L + i;
+            double v = random.nextDouble();
+            a.add(labels, t, v);
+            all.computeIfAbsent(labels, k -> new ArrayList<>()).add(Sample.of(t, v));
+          }
+        }
+        a.commit();
+        Map<Labels, List<Sample>> copy = new java.util.LinkedHashMap<>();
+        all.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        after.add(copy);
+        ends.add(Files.size(lastSegment(dir)));
+      }
+    }
+    assertThat(ends.get(59)).isGreaterThan(4L * (512 << 10));
+    Path segment = lastSegment(dir);
+    try (Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).isEqualTo(after.get(59));
+    }
+    flip(segment, ends.get(44) + 100); // inside the 46th commit
+    try (Tsdb reopened = Tsdb.open(options(dir))) {
+      assertThat(readAll(reopened)).isEqualTo(after.get(44));
+    }
+  }
 }

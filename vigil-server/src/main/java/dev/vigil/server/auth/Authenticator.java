@@ -42,11 +42,24 @@ public final class Authenticator {
       return Role.Access.READ;
     }
     if (method == HandlerType.POST
-        && (path.equals("/api/v1/requests") || path.equals("/api/v1/push"))) {
+        && (path.equals("/api/v1/requests")
+            || path.equals("/api/v1/push")
+            || path.equals("/api/v1/write"))) {
       return Role.Access.WRITE;
+    }
+    if (method == HandlerType.POST && FORM_READS.contains(path)) {
+      return Role.Access.READ; // Prometheus' API takes long queries as form POSTs
     }
     return Role.Access.ADMIN;
   }
+
+  private static final java.util.Set<String> FORM_READS =
+      java.util.Set.of(
+          "/api/v1/query",
+          "/api/v1/query_range",
+          "/api/v1/series",
+          "/api/v1/labels",
+          "/api/v1/format_query");
 
   /** Javalin before-handler: throws {@link ApiException} to refuse. */
   public void check(Context ctx) {

@@ -34,7 +34,7 @@ public enum Role {
   public enum Access {
     /** GET and HEAD. */
     READ,
-    /** POST to an ingest path. */
+    /** POST to an ingest path ({@code /api/v1/requests}, {@code /push}, {@code /write}). */
     WRITE,
     /** Anything else. */
     ADMIN

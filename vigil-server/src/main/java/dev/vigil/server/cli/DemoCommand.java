@@ -68,23 +68,7 @@ final class DemoCommand implements Callable<Integer> {
       List<TokenConfig> tokens = new ArrayList<>(base.tokens());
       tokens.add(new TokenConfig("demo-admin", "admin", admin, null));
       tokens.add(new TokenConfig("demo-service", "ingest", ingest, null));
-      cfg =
-          new ServerConfig(
-              base.port(),
-              base.dataDir(),
-              base.retention(),
-              base.lateWindow(),
-              base.bodyLimitBytes(),
-              base.slowThreshold(),
-              base.apdexThresholdSeconds(),
-              base.systemEnabled(),
-              base.systemInterval(),
-              base.health(),
-              base.rateLimitPerSecond(),
-              base.rateLimitBurst(),
-              tokens,
-              base.pseudonymisationKey(),
-              base.accessLogQueueSize());
+      cfg = base.withTokens(tokens);
     } catch (ConfigException e) {
       System.err.println("vigil: invalid configuration:");
       e.problems().forEach(p -> System.err.println("  " + p));

@@ -31,11 +31,23 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data).")
   Path data;
 
+  @Option(
+      names = "--retention-size",
+      paramLabel = "SIZE",
+      description =
+          "Most bytes kept on disk by the store, e.g. 50GB; oldest blocks go first (default: no"
+              + " limit). Same as retention_size in the configuration.")
+  String retentionSize;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig cfg;
     try {
-      cfg = ConfigLoader.load(config, System.getenv(), port, data, Path.of("data"));
+      java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+      if (retentionSize != null) {
+        env.put("VIGIL_RETENTION_SIZE", retentionSize); // a flag wins over file and environment
+      }
+      cfg = ConfigLoader.load(config, env, port, data, Path.of("data"));
     } catch (ConfigException e) {
       System.err.println("vigil: invalid configuration:");
       for (String p : e.problems()) {

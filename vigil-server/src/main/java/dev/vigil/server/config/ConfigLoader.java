@@ -34,6 +34,8 @@ public final class ConfigLoader {
           "port",
           "data_dir",
           "retention",
+          "retention_size",
+          "rollup_retention",
           "late_window",
           "body_limit",
           "slow_threshold",
@@ -49,7 +51,10 @@ public final class ConfigLoader {
           "rate_limit.requests_per_second",
           "rate_limit.burst",
           "pseudonymisation_key",
-          "access_log.queue_size");
+          "access_log.queue_size",
+          "limits.max_series",
+          "limits.max_series_per_metric",
+          "limits.max_head_bytes");
 
   private static final List<String> ROLES = List.of("admin", "viewer", "ingest");
 
@@ -97,6 +102,9 @@ public final class ConfigLoader {
     int port = (int) top.number("port", d.port(), 0, 65_535, true);
     Path dataDir = Path.of(top.text("data_dir", d.dataDir().toString()));
     Duration retention = top.duration("retention", d.retention(), Duration.ofHours(1));
+    long retentionBytes = top.bytes("retention_size", d.retentionBytes(), 0, Long.MAX_VALUE);
+    Duration rollupRetention =
+        top.duration("rollup_retention", d.rollupRetention(), Duration.ofHours(2));
     Duration late = top.duration("late_window", d.lateWindow(), Duration.ZERO);
     if (late.compareTo(retention) > 0) {
       top.error("late_window", "must not exceed retention (" + retention + "), got " + late);
@@ -137,6 +145,15 @@ public final class ConfigLoader {
       top.error("pseudonymisation_key", "must be at least 16 bytes long");
     }
     int queue = (int) top.section("access_log").number("queue_size", 10_000, 16, 10_000_000, true);
+    Section limitsSection = top.section("limits");
+    StorageLimits dl = d.limits();
+    StorageLimits limits =
+        new StorageLimits(
+            (int) limitsSection.number("max_series", dl.maxSeries(), 1, Integer.MAX_VALUE, true),
+            (int)
+                limitsSection.number(
+                    "max_series_per_metric", dl.maxSeriesPerMetric(), 0, Integer.MAX_VALUE, true),
+            limitsSection.bytes("max_head_bytes", dl.maxHeadBytes(), 1 << 20, Long.MAX_VALUE));
     top.rejectUnknown();
     if (!top.errors.isEmpty()) {
       throw new ConfigException(top.errors);
@@ -156,7 +173,10 @@ public final class ConfigLoader {
         burst,
         tokens,
         key,
-        queue);
+        queue,
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   private static void checkToken(Section top, String where, String token) {

@@ -23,6 +23,10 @@ import java.util.List;
  * @param tokens tokens from the configuration and environment
  * @param pseudonymisationKey key for user pseudonyms, or null to use the data directory's own
  * @param accessLogQueueSize access-log entries buffered before new ones are dropped
+ * @param limits caps on series and head memory
+ * @param retentionBytes most bytes the store keeps on disk (blocks and log), oldest blocks dropped
+ *     first; 0 for no limit
+ * @param rollupRetention how long the 5-minute and 1-hour rollups are kept
  */
 public record ServerConfig(
     int port,
@@ -39,7 +43,10 @@ public record ServerConfig(
     int rateLimitBurst,
     List<TokenConfig> tokens,
     String pseudonymisationKey,
-    int accessLogQueueSize) {
+    int accessLogQueueSize,
+    StorageLimits limits,
+    long retentionBytes,
+    Duration rollupRetention) {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 9753;
@@ -66,7 +73,10 @@ public record ServerConfig(
         100,
         List.of(),
         null,
-        10_000);
+        10_000,
+        StorageLimits.defaults(),
+        0,
+        Duration.ofDays(365));
   }
 
   /** A copy with another port. */
@@ -86,7 +96,33 @@ public record ServerConfig(
         rateLimitBurst,
         tokens,
         pseudonymisationKey,
-        accessLogQueueSize);
+        accessLogQueueSize,
+        limits,
+        retentionBytes,
+        rollupRetention);
+  }
+
+  /** A copy with other tokens. */
+  public ServerConfig withTokens(List<TokenConfig> newTokens) {
+    return new ServerConfig(
+        port,
+        dataDir,
+        retention,
+        lateWindow,
+        bodyLimitBytes,
+        slowThreshold,
+        apdexThresholdSeconds,
+        systemEnabled,
+        systemInterval,
+        health,
+        rateLimitPerSecond,
+        rateLimitBurst,
+        newTokens,
+        pseudonymisationKey,
+        accessLogQueueSize,
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   /** A copy with another data directory. */
@@ -106,7 +142,10 @@ public record ServerConfig(
         rateLimitBurst,
         tokens,
         pseudonymisationKey,
-        accessLogQueueSize);
+        accessLogQueueSize,
+        limits,
+        retentionBytes,
+        rollupRetention);
   }
 
   /** Never shows tokens or the key. */

@@ -155,6 +155,23 @@ public final class EventsDb implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * Whether {@code e} came from a full disk: SQLite says SQLITE_FULL, or, since a failed commit on
+   * a full disk can surface as another error once SQLite has rolled back, the disk holding the
+   * database has less than 1 MiB left.
+   */
+  public boolean isDiskFull(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("SQLITE_FULL") || message.contains("disk is full")) {
+      return true;
+    }
+    try {
+      return Files.getFileStore(file).getUsableSpace() < (1 << 20);
+    } catch (IOException statFailed) {
+      return false;
+    }
+  }
+
   /** Runs {@code work} in one write transaction, committed when it returns, else rolled back. */
   public <T> T write(Work<T> work) throws SQLException {
     writeLock.lock();

@@ -61,6 +61,33 @@ public final class BodyReader {
     }
   }
 
+  /**
+   * The whole body as sent, whatever its {@code Content-Encoding} (the caller decodes it), with the
+   * same limit: 413 past it.
+   */
+  public byte[] rawBytes(Context ctx) throws IOException {
+    checkDeclared(ctx);
+    try (InputStream in = new Limited(ctx.bodyInputStream(), limitBytes)) {
+      int declared = declaredLength(ctx);
+      if (declared >= 0) {
+        byte[] body = in.readNBytes(declared);
+        if (body.length == declared && in.read() < 0) {
+          return body;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(8192, body.length * 2));
+        out.write(body);
+        in.transferTo(out);
+        return out.toByteArray();
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /** The limit in bytes. */
+  public long limitBytes() {
+    return limitBytes;
+  }
+
   /** The declared Content-Length if it is a plausible array size, else -1. */
   private static int declaredLength(Context ctx) {
     String length = ctx.header("Content-Length");

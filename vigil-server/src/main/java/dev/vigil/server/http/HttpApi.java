@@ -9,6 +9,9 @@ import dev.vigil.server.ingest.PushIngest;
 import dev.vigil.server.ingest.RequestIngest;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
+import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.remote.RemoteWriteReceiver;
+import dev.vigil.tsdb.StorageFullException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -38,13 +41,15 @@ public final class HttpApi {
       Authenticator auth,
       RequestIngest requests,
       PushIngest push,
+      RemoteWriteReceiver remoteWrite,
       PerformanceApi performance,
       SelfMetrics metrics,
       AccessLog accessLog,
       Recorder httpRecorder,
       BodyReader bodies,
       BooleanSupplier ready,
-      Clock clock) {}
+      Clock clock,
+      PrometheusApi prometheus) {}
 
   /** Creates the (unstarted) application. */
   public static Javalin create(Handlers h) {
@@ -81,6 +86,7 @@ public final class HttpApi {
                 long accepted = h.push().ingest(h.bodies().bytes(ctx));
                 Json.success(ctx, Map.of("accepted", accepted));
               });
+          r.post("/api/v1/write", h.remoteWrite()::handle);
           PerformanceApi p = h.performance();
           r.get("/api/performance/summary", p::summary);
           r.get("/api/performance/endpoints", p::endpoints);
@@ -88,24 +94,37 @@ public final class HttpApi {
           r.get("/api/performance/slow-requests", p::slowRequests);
           r.get("/api/performance/users", p::users);
           r.get("/api/performance/system-metrics", p::systemMetrics);
+          PrometheusApi prom = h.prometheus();
+          r.get("/api/v1/series", prom::series);
+          r.post("/api/v1/series", prom::series);
+          r.get("/api/v1/labels", prom::labels);
+          r.post("/api/v1/labels", prom::labels);
+          r.get("/api/v1/label/<name>/values", ctx -> prom.labelValues(ctx, ctx.pathParam("name")));
+          r.get("/api/v1/metadata", prom::metadata);
+          r.get("/api/v1/status/buildinfo", prom::buildInfo);
+          r.get("/api/v1/status/runtimeinfo", prom::runtimeInfo);
+          r.get("/api/v1/status/tsdb", prom::tsdbStatus);
+          r.get("/api/v1/format_query", prom::formatQuery);
+          r.post("/api/v1/format_query", prom::formatQuery);
           r.get(
               "/metrics",
               ctx -> ctx.contentType(TextFormat.CONTENT_TYPE).result(h.metrics().scrape()));
           r.get("/", ctx -> asset(ctx, "index.html"));
           r.get("/index.html", ctx -> asset(ctx, "index.html"));
           r.get("/ui/<file>", ctx -> asset(ctx, ctx.pathParam("file")));
+          r.exception(ApiException.class, HttpApi::apiError);
+          // A route that let a full disk through unmapped still answers as the ingest routes do.
           r.exception(
-              ApiException.class,
-              (e, ctx) -> Json.error(ctx, e.status(), e.errorType(), e.getMessage()));
+              StorageFullException.class,
+              (e, ctx) -> apiError(ApiException.storageFailure(e), ctx));
           r.exception(
               HttpResponseException.class,
-              (e, ctx) ->
-                  Json.error(ctx, e.getStatus(), errorType(e.getStatus()), message(e, ctx)));
+              (e, ctx) -> error(ctx, e.getStatus(), errorType(e.getStatus()), message(e, ctx)));
           r.exception(
               Exception.class,
               (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                Json.error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
+                error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
               });
           r.error(
               404,
@@ -119,7 +138,7 @@ public final class HttpApi {
               405,
               ctx -> {
                 if (ctx.result() == null || !ctx.result().startsWith("{")) {
-                  Json.error(
+                  error(
                       ctx,
                       405,
                       "method_not_allowed",
@@ -128,6 +147,28 @@ public final class HttpApi {
               });
           r.after(ctx -> after(ctx, h));
         });
+  }
+
+  private static void apiError(ApiException e, Context ctx) {
+    if (e.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    error(ctx, e.status(), e.errorType(), e.getMessage());
+  }
+
+  /**
+   * Answers an error: as Prometheus' JSON, except on {@code /api/v1/write}, which answers in plain
+   * text as Prometheus' remote write receiver does (senders log the body as it is).
+   */
+  private static void error(Context ctx, int status, String type, String message) {
+    if (ctx.path().equals("/api/v1/write")) {
+      ctx.status(status)
+          .contentType("text/plain; charset=utf-8")
+          .header("X-Content-Type-Options", "nosniff")
+          .result(message + "\n");
+    } else {
+      Json.error(ctx, status, type, message);
+    }
   }
 
   private static String message(HttpResponseException e, Context ctx) {

@@ -23,6 +23,7 @@ import dev.vigil.server.series.RequestSeries;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.SampleRejectedException;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.StorageFullException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,6 +47,7 @@ import java.util.Map;
 public final class PushIngest {
 
   private final Storage storage;
+  private final EventsDb events;
   private final SlowRequestStore slowRequests;
   private final PushUsers users;
   private final Duration lateWindow;
@@ -66,6 +68,7 @@ public final class PushIngest {
       IngestCounters counters,
       java.util.function.LongConsumer slotWritten) {
     this.storage = storage;
+    this.events = events;
     this.slowRequests = new SlowRequestStore(events);
     this.users = new PushUsers(events);
     this.lateWindow = lateWindow;
@@ -135,6 +138,16 @@ public final class PushIngest {
       counters.slowRequests.add(slowRequests.insert(slow));
       users.add(key, snap, slotOf(snap.timestampMillis()));
     } catch (SQLException e) {
+      if (events.isDiskFull(e)) {
+        // A retry is safe: the baseline makes the series add nothing twice, slow requests are
+        // unique by sequence, and the user cursor was rolled back with the rest.
+        throw ApiException.diskFull(
+            "push series were stored, but the events database could not record this batch's"
+                + " users and slow requests; retrying the batch completes it without counting"
+                + " anything twice ("
+                + e.getMessage()
+                + ")");
+      }
       throw new ApiException(
           500,
           "internal",
@@ -228,14 +241,21 @@ public final class PushIngest {
       a.rollback();
       counters.reject("storage_" + e.rejection().reason().name().toLowerCase(), 1);
       throw ApiException.badData(
-          "push refused by storage (" + e.rejection().reason() + "): " + e.getMessage());
+          "push refused by storage ("
+              + e.rejection().reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e.rejection()));
     } catch (SampleRejectedException e) {
       a.rollback();
       counters.reject("storage_" + e.reason().name().toLowerCase(), 1);
-      throw ApiException.badData("push refused by storage (" + e.reason() + "): " + e.getMessage());
+      throw ApiException.badData(
+          "push refused by storage ("
+              + e.reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e));
     } catch (IOException e) {
-      counters.reject("storage_io", 1);
-      throw new ApiException(503, "unavailable", "storage write failed: " + e.getMessage());
+      counters.reject(StorageFullException.isDiskFull(e) ? "storage_full" : "storage_io", 1);
+      throw ApiException.storageFailure(e);
     }
     baselines.put(key, new Baseline(snap.startMillis(), ts, Map.copyOf(next)));
     return slots.requests();

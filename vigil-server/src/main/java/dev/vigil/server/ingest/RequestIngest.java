@@ -10,6 +10,7 @@ import dev.vigil.server.metrics.IngestCounters;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.SampleRejectedException;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.StorageFullException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
@@ -159,14 +160,17 @@ public final class RequestIngest {
               + ": refused by storage ("
               + e.rejection().reason()
               + "): "
-              + e.getMessage());
+              + dev.vigil.server.remote.StorageRefusals.withKey(e.rejection()));
     } catch (SampleRejectedException e) {
       counters.reject("storage_" + e.reason().name().toLowerCase(), items);
       throw ApiException.badData(
-          "batch refused by storage (" + e.reason() + "): " + e.getMessage());
+          "batch refused by storage ("
+              + e.reason()
+              + "): "
+              + dev.vigil.server.remote.StorageRefusals.withKey(e));
     } catch (IOException e) {
-      counters.reject("storage_io", items);
-      throw new ApiException(503, "unavailable", "storage write failed: " + e.getMessage());
+      counters.reject(StorageFullException.isDiskFull(e) ? "storage_full" : "storage_io", items);
+      throw ApiException.storageFailure(e);
     }
   }
 }

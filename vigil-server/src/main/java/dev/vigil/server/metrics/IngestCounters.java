@@ -23,6 +23,12 @@ public final class IngestCounters {
   /** Slow requests newly stored. */
   public final LongAdder slowRequests = new LongAdder();
 
+  /** Remote write requests accepted through {@code /api/v1/write}. */
+  public final LongAdder remoteWriteRequests = new LongAdder();
+
+  /** Float and histogram samples accepted through {@code /api/v1/write}. */
+  public final LongAdder remoteWriteSamples = new LongAdder();
+
   /** System samples collected. */
   public final LongAdder systemSamples = new LongAdder();
 

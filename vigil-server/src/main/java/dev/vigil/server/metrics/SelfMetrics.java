@@ -71,6 +71,16 @@ public final class SelfMetrics {
             "Slow requests newly stored as events.",
             ingest.slowRequests.sum()));
     families.add(
+        counter(
+            "vigil_ingested_remote_write_requests",
+            "Remote write requests accepted through /api/v1/write.",
+            ingest.remoteWriteRequests.sum()));
+    families.add(
+        counter(
+            "vigil_ingested_remote_write_samples",
+            "Float and histogram samples accepted through /api/v1/write.",
+            ingest.remoteWriteSamples.sum()));
+    families.add(
         counter("vigil_system_samples", "System samples collected.", ingest.systemSamples.sum()));
     List<MetricPoint> rejected = new ArrayList<>();
     for (Map.Entry<String, Long> e : ingest.rejected().entrySet()) {

@@ -45,6 +45,8 @@ class ConfigLoaderTest {
     assertThat(c.apdexThresholdSeconds()).isEqualTo(0.5);
     assertThat(c.health()).isEqualTo(HealthThresholds.defaults());
     assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.retentionBytes()).isZero();
+    assertThat(c.rollupRetention()).isEqualTo(Duration.ofDays(365));
   }
 
   @Test
@@ -55,6 +57,8 @@ class ConfigLoaderTest {
             port: 8080
             data_dir: /var/lib/vigil
             retention: 7d
+            retention_size: 50GB
+            rollup_retention: 90d
             late_window: 30m
             body_limit: 1MiB
             slow_threshold: 1500ms
@@ -74,6 +78,8 @@ class ConfigLoaderTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/vigil"));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retentionBytes()).isPositive();
+    assertThat(c.rollupRetention()).isEqualTo(Duration.ofDays(90));
     assertThat(c.lateWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.bodyLimitBytes()).isEqualTo(1 << 20);
     assertThat(c.slowThreshold()).isEqualTo(Duration.ofMillis(1500));
@@ -170,5 +176,37 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yml"), Map.of(), null, null, dir))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("config file not found");
+  }
+
+  @Test
+  void limitsAreReadValidatedAndDefaulted() throws Exception {
+    ServerConfig d = load(null, Map.of());
+    assertThat(d.limits()).isEqualTo(new StorageLimits(2_000_000, 0, 0));
+    assertThat(d.limits().effectiveMaxHeadBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 2);
+    ServerConfig c =
+        load(
+            """
+            limits:
+              max_series: 500000
+              max_series_per_metric: 10000
+              max_head_bytes: 4GiB
+            """,
+            Map.of("VIGIL_LIMITS_MAX_SERIES", "600000"));
+    assertThat(c.limits()).isEqualTo(new StorageLimits(600_000, 10_000, 4L << 30));
+    ConfigException e =
+        problems(
+            """
+            limits:
+              max_series: 0
+              max_series_per_metric: -1
+              max_head_bytes: 10KiB
+              max_samples: 3
+            """,
+            Map.of());
+    assertThat(e.problems())
+        .anyMatch(p -> p.startsWith("limits.max_series: must be between 1 and"))
+        .anyMatch(p -> p.startsWith("limits.max_series_per_metric: must be between 0 and"))
+        .anyMatch(p -> p.startsWith("limits.max_head_bytes: must be between 1048576 and"))
+        .anyMatch(p -> p.equals("limits.max_samples: unknown key"));
   }
 }

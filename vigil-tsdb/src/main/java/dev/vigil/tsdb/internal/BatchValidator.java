@@ -22,6 +22,7 @@ final class BatchValidator {
   private final Head head;
   private final Map<Labels, Pending> touched = new HashMap<>();
   private int newSeries;
+  private final Map<String, Integer> newSeriesPerMetric = new HashMap<>(); // with a limit only
 
   /** What the batch does to one series. */
   static final class Pending {
@@ -68,6 +69,7 @@ final class BatchValidator {
   void reset() {
     touched.clear();
     newSeries = 0;
+    newSeriesPerMetric.clear();
   }
 
   /** The series the batch touches, for the commit that applies it. */
@@ -103,6 +105,16 @@ final class BatchValidator {
       }
     }
     checkTime(op, t, now);
+    if (head.overMemoryBudget()) {
+      throw reject(
+          op,
+          Reason.HEAD_MEMORY_LIMIT,
+          "is refused: the head's estimated size of "
+              + head.bytesEstimate()
+              + " bytes exceeds the limit maxHeadBytes of "
+              + head.options.maxHeadBytes()
+              + " bytes");
+    }
     boolean create = false;
     if (pending == null) {
       MemSeries series = existing;
@@ -110,13 +122,41 @@ final class BatchValidator {
         int limit = head.options.maxSeries();
         if (head.seriesCount() + newSeries >= limit) {
           throw reject(
-              op, Reason.TOO_MANY_SERIES, "would create a series beyond the limit of " + limit);
+              op,
+              Reason.TOO_MANY_SERIES,
+              "would create a series beyond the limit maxSeries of " + limit + " series in total");
+        }
+        int perMetric = head.options.maxSeriesPerMetric();
+        if (perMetric > 0) {
+          String name = labels.get(Labels.METRIC_NAME);
+          if (head.seriesCount(name) + newSeriesPerMetric.getOrDefault(name, 0) >= perMetric) {
+            throw reject(
+                op,
+                Reason.TOO_MANY_SERIES_PER_METRIC,
+                "would create a series beyond the limit maxSeriesPerMetric of "
+                    + perMetric
+                    + " series named "
+                    + name);
+          }
         }
         create = true;
       }
       pending = new Pending(series, series == null ? op.isHistogram() : series.histogram);
     }
-    checkSeries(op, t, pending.histogram, pending.series);
+    // A sample after the newest one a non-empty series holds (the usual scrape or remote write)
+    // can neither be sealed nor meet a stored value: every sealed sample is at or before the
+    // newest one. Reading the volatile maxTime spares taking the series' lock twice, which cost a
+    // tenth of a remote write commit across 100,000 series. The series' state is checked under
+    // its lock otherwise.
+    long newest = pending.series == null ? Long.MIN_VALUE : pending.series.maxTime();
+    boolean afterNewest = newest != Long.MIN_VALUE && t > newest;
+    if (afterNewest) {
+      if (pending.histogram != op.isHistogram()) {
+        checkSeries(op, t, pending.histogram, null); // throws TYPE_MISMATCH
+      }
+    } else {
+      checkSeries(op, t, pending.histogram, pending.series);
+    }
     Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
     Object recorded = pending.state(t);
     if (op.isMerge()) {
@@ -124,7 +164,7 @@ final class BatchValidator {
       next = new Merged(recorded, op);
     } else {
       Object current = recorded != null ? resolve(recorded, pending, t) : null;
-      if (current == null && pending.series != null) {
+      if (current == null && pending.series != null && !afterNewest) {
         current = pending.series.tailValueAt(t);
       }
       if (current != null && !same(current, next)) {
@@ -141,6 +181,9 @@ final class BatchValidator {
     if (create) {
       touched.put(labels, pending);
       newSeries++;
+      if (head.options.maxSeriesPerMetric() > 0) {
+        newSeriesPerMetric.merge(labels.get(Labels.METRIC_NAME), 1, Integer::sum);
+      }
     } else {
       touched.putIfAbsent(labels, pending);
     }

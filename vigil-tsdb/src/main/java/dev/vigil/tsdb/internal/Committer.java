@@ -13,9 +13,12 @@ import java.util.Map;
  * which also guards the reused encoder and validator, so batches are applied in log order and a
  * batch is either wholly in the log and the head, or in neither. The log write happens before the
  * head changes: if it fails, the series the batch created are removed again and nothing is visible.
- * Samples become visible when applied, just before the fsync (as in Prometheus); commit returns
- * only after it. Allocation per batch: the series it creates, the validator's map and one state per
- * series touched.
+ * A full disk fails the write (StorageFullException), so nothing of that batch is visible. Samples
+ * become visible when applied, just before the fsync (as in Prometheus); commit returns only after
+ * it. If the fsync fails, the batch stays visible but its commit throws; the log rewrites its bytes
+ * on the next commit (see {@link Wal}), so what replay rebuilds matches what was visible.
+ * Allocation per batch: the series it creates, the validator's map and one state per series
+ * touched.
  */
 final class Committer {
   private static final int SERIES_PER_RECORD = 1000;

@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,6 +42,22 @@ final class Head {
 
   final LongAdder samplesAppended = new LongAdder();
   final LongAdder samplesRejected = new LongAdder();
+
+  // Series per metric name, for TsdbOptions.maxSeriesPerMetric: written under appendLock (with
+  // byLabels), read by appenders' checks without it. Empty when there is no such limit.
+  private final ConcurrentHashMap<String, AtomicInteger> seriesPerMetric =
+      new ConcurrentHashMap<>();
+
+  // The head's estimated bytes for TsdbOptions.maxHeadBytes: the last full measurement (a walk of
+  // every series, as stats() does) plus what commits and new series added since. Walking 100,000
+  // series takes milliseconds, too slow for every commit, so measurements happen when samples are
+  // cut (every minute) and, at most once a second, when the estimate says the budget is exceeded.
+  private volatile long measuredBytes;
+  private final AtomicLong bytesSinceMeasured = new AtomicLong();
+  private final Object measureLock = new Object();
+  private long measuredAtNanos; // guarded by measureLock
+  private boolean measuredOnce; // guarded by measureLock
+  private static final long REMEASURE_INTERVAL_NANOS = 1_000_000_000L;
 
   Head(TsdbOptions options) {
     this.options = options;
@@ -78,7 +96,63 @@ final class Head {
     byLabels.put(series.labels, series);
     byId.put(series.id, series);
     postings.add(series.id, series.labels);
+    if (options.maxSeriesPerMetric() > 0) {
+      String name = series.labels.get(dev.vigil.model.Labels.METRIC_NAME);
+      seriesPerMetric
+          .computeIfAbsent(name == null ? "" : name, n -> new AtomicInteger())
+          .incrementAndGet();
+    }
+    bytesSinceMeasured.addAndGet(series.estimatedBytes());
     return series;
+  }
+
+  /** Series held with metric name {@code name}; 0 unless there is a per-metric limit. */
+  int seriesCount(String name) {
+    AtomicInteger n = seriesPerMetric.get(name);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Adds the estimated bytes a commit added to the head, for the memory budget. */
+  void noteBytesAdded(long bytes) {
+    bytesSinceMeasured.addAndGet(bytes);
+  }
+
+  /**
+   * Whether the head's estimated bytes exceed {@link TsdbOptions#maxHeadBytes()}: measured again
+   * (at most once a second) before saying yes, since cutting and retention shrink the head without
+   * telling the running estimate.
+   */
+  boolean overMemoryBudget() {
+    long budget = options.maxHeadBytes();
+    if (measuredBytes + bytesSinceMeasured.get() <= budget) {
+      return false;
+    }
+    measureBytes(false);
+    return measuredBytes + bytesSinceMeasured.get() > budget;
+  }
+
+  /** The running estimate of the head's bytes. */
+  long bytesEstimate() {
+    return measuredBytes + bytesSinceMeasured.get();
+  }
+
+  /**
+   * Measures the head's bytes by walking every series; unless {@code force}, not if the last
+   * measurement is under a second old. Commits running meanwhile may be counted twice, which errs
+   * on the side of the budget.
+   */
+  void measureBytes(boolean force) {
+    synchronized (measureLock) {
+      long now = System.nanoTime();
+      if (!force && measuredOnce && now - measuredAtNanos < REMEASURE_INTERVAL_NANOS) {
+        return;
+      }
+      long before = bytesSinceMeasured.get();
+      measuredBytes = estimatedBytes();
+      bytesSinceMeasured.addAndGet(-before);
+      measuredAtNanos = now;
+      measuredOnce = true;
+    }
   }
 
   /** Removes a series; {@link #appendLock} must be held. */
@@ -88,6 +162,13 @@ final class Head {
     if (byLabels.remove(series.labels, series)) {
       byId.remove(series.id);
       postings.remove(series.id, series.labels);
+      if (options.maxSeriesPerMetric() > 0) {
+        String name = series.labels.get(dev.vigil.model.Labels.METRIC_NAME);
+        AtomicInteger n = seriesPerMetric.get(name == null ? "" : name);
+        if (n != null) {
+          n.decrementAndGet();
+        }
+      }
     }
   }
 
@@ -106,6 +187,7 @@ final class Head {
       appendLock.unlock();
     }
     cutAll(boundary);
+    measureBytes(true); // cutting compresses; also the first measurement after replay
   }
 
   /** Moves samples older than {@code before} into chunks, without publishing a boundary. */

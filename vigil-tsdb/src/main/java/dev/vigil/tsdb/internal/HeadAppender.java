@@ -3,6 +3,7 @@ package dev.vigil.tsdb.internal;
 import dev.vigil.model.Histogram;
 import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.SeriesRef;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,20 @@ final class HeadAppender implements Appender {
   }
 
   @Override
+  public SeriesRef add(SeriesRef ref, Labels labels, long timestampMillis, double value) {
+    Op op = new Op(WalRecords.FLOAT_SAMPLES, labels, timestampMillis, value, null);
+    MemSeries hint = null;
+    if (ref instanceof MemSeries) {
+      MemSeries series = (MemSeries) ref;
+      // Identity first: a caller caching handles passes the same Labels instance every time.
+      if (series.labels == labels || series.labels.equals(labels)) {
+        hint = series;
+      }
+    }
+    return buffer(op, hint);
+  }
+
+  @Override
   public void addHistogram(Labels labels, long timestampMillis, Histogram histogram) {
     Objects.requireNonNull(histogram, "histogram");
     buffer(new Op(WalRecords.HISTOGRAM_SAMPLES, labels, timestampMillis, 0, histogram));
@@ -45,13 +60,19 @@ final class HeadAppender implements Appender {
   }
 
   private void buffer(Op op) {
+    buffer(op, null);
+  }
+
+  /** Checks and buffers {@code op}; {@code hint} is its series if known. Returns the series. */
+  private MemSeries buffer(Op op, MemSeries hint) {
     Objects.requireNonNull(op.labels(), "labels");
     if (committer.isClosed()) {
       throw new IllegalStateException("storage is closed");
     }
-    BatchValidator.Pending pending = validator.check(op, head.now());
+    BatchValidator.Pending pending = validator.check(op, head.now(), hint);
     ops.add(op);
     seriesAtBuffer.add(pending.series);
+    return pending.series;
   }
 
   @Override
@@ -63,6 +84,20 @@ final class HeadAppender implements Appender {
     List<MemSeries> hints = seriesAtBuffer;
     rollback();
     committer.commit(batch, hints);
+    head.noteBytesAdded(estimatedBytes(batch));
+  }
+
+  /**
+   * What a batch adds to the head at most, for the memory budget: a float sample takes 16 bytes in
+   * a series' tail, a histogram its estimated size (a merge may add less; it errs on the safe
+   * side).
+   */
+  private static long estimatedBytes(List<Op> batch) {
+    long bytes = 0;
+    for (Op op : batch) {
+      bytes += op.histogram() == null ? 16 : SampleTail.estimatedBytes(op.histogram());
+    }
+    return bytes;
   }
 
   @Override

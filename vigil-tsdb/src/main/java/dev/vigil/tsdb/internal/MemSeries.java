@@ -19,7 +19,7 @@ import java.util.List;
  * boundary, and it never decreases). The statistics fields are written under the lock and read
  * without it, for monitoring and for coarse time-range filtering.
  */
-final class MemSeries {
+final class MemSeries implements dev.vigil.tsdb.SeriesRef {
   final long id;
   final Labels labels;
   final boolean histogram;

@@ -19,7 +19,12 @@ final class SegmentFiles {
   /** "VWAL" in ASCII. */
   static final int MAGIC = 0x5657414C;
 
-  static final int VERSION = 1;
+  /** The version written: 2 added Snappy-compressed payloads (docs/format/wal.md). */
+  static final int VERSION = 2;
+
+  /** The oldest version still read. */
+  static final int MIN_VERSION = 1;
+
   static final int KIND_SEGMENT = 0;
   static final int KIND_CHECKPOINT = 1;
   static final int HEADER_BYTES = 8;
@@ -48,13 +53,19 @@ final class SegmentFiles {
     return header;
   }
 
-  /** Whether {@code header} (8 bytes) is a valid header of {@code kind}. */
-  static boolean isValidHeader(ByteBuffer header, int kind) {
-    return header.remaining() >= HEADER_BYTES
-        && header.getInt(0) == MAGIC
-        && header.get(4) == VERSION
-        && header.get(5) == kind
-        && header.getShort(6) == 0;
+  /**
+   * The version of {@code header} (8 bytes) if it is a valid header of {@code kind} in a version
+   * this code reads, else -1.
+   */
+  static int headerVersion(ByteBuffer header, int kind) {
+    if (header.remaining() < HEADER_BYTES
+        || header.getInt(0) != MAGIC
+        || header.get(5) != kind
+        || header.getShort(6) != 0) {
+      return -1;
+    }
+    int version = header.get(4);
+    return version >= MIN_VERSION && version <= VERSION ? version : -1;
   }
 
   /** Segments in the directory by sequence number. */

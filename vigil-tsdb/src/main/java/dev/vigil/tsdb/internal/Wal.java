@@ -1,12 +1,15 @@
 package dev.vigil.tsdb.internal;
 
+import dev.vigil.tsdb.StorageFullException;
 import java.io.Closeable;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,9 +28,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * elect the next leader. Writes continue while a force runs, so under load one force covers every
  * commit that arrived during the previous one, and no caller returns before its bytes are forced.
  * Rolling to a new segment takes the leader role itself, so a force never races the close of its
- * segment; the old segment is forced before the new one receives a byte. A failed write is
- * truncated away and reported to its caller only; a failed force poisons the log (the kernel may
- * have dropped the dirty pages, so nothing later can be promised) and every later call throws.
+ * segment; the old segment is forced before the new one receives a byte.
+ *
+ * <p><b>Failures.</b> A failed write (a full disk fails here: ENOSPC) is cut back off the segment
+ * and reported to its caller only, as {@link StorageFullException} when the disk is full; the
+ * caller has applied nothing yet. A failed roll keeps writing to the old segment. A failed force is
+ * worse: the kernel may have dropped the dirty pages while marking them clean, so a second fsync
+ * would succeed without the data on disk. Every commit waiting for it fails, and the log is marked
+ * broken; the next write first repairs it: it cuts the segment back to its last forced byte, starts
+ * a new segment and rewrites there, from the copy kept in memory, every byte written since that
+ * force (records of commits already applied to the head, which later records may refer to), and
+ * forces it. Until a repair succeeds every write fails and nothing is applied. So the log never
+ * holds a record twice or a hole, and the store recovers by itself when space returns. The copy
+ * holds only bytes not yet forced: it is trimmed after every successful force.
  *
  * <p>Why {@link FileOutputStream} and {@code FileDescriptor.sync()} rather than a {@code
  * FileChannel}: a FileChannel is an InterruptibleChannel, so interrupting whichever request thread
@@ -36,28 +49,41 @@ import java.util.concurrent.locks.ReentrantLock;
  * flushes the modification time.
  */
 final class Wal implements Closeable {
+  private static final System.Logger LOG = System.getLogger(Wal.class.getName());
+
   private final Path dir;
   private final long segmentSizeBytes;
 
   private final ReentrantLock writeLock = new ReentrantLock();
   // Replaced under writeLock while holding the leader role; read by the leader without writeLock.
+  // Null only while a broken log waits for repair.
   private volatile FileOutputStream segment;
   private Path segmentFile; // guarded by writeLock
   private long sequence; // guarded by writeLock
   private long segmentBytes; // guarded by writeLock
+  private long segmentStart; // log position of the current segment's first record; writeLock
   private final TreeMap<Long, Long> segmentSizes = new TreeMap<>(); // guarded by writeLock
   private volatile long written;
   private boolean closed; // guarded by writeLock
 
+  // Bytes at log positions [unforcedFrom, written): what a repair rewrites. Guarded by writeLock.
+  private byte[] unforced = new byte[64 << 10];
+  private long unforcedFrom;
+
   private final ReentrantLock syncLock = new ReentrantLock();
   private final Condition syncDone = syncLock.newCondition();
   private long durable; // guarded by syncLock
+  private volatile long durableSeen; // a copy of durable, for trimming without syncLock
   private boolean syncing; // guarded by syncLock
-  private volatile IOException failure;
+  private volatile IOException failure; // set: the log is broken until a repair succeeds
 
   private final AtomicLong fsyncs = new AtomicLong();
   private final AtomicLong fsyncNanosTotal = new AtomicLong();
   private final AtomicLong fsyncNanosMax = new AtomicLong();
+  private final AtomicLong repairs = new AtomicLong();
+
+  /** Tests only: the next fsync fails with this, as a failing disk's would. */
+  volatile IOException nextForceFailure;
 
   private Wal(Path dir, long segmentSizeBytes) {
     this.dir = dir;
@@ -73,7 +99,11 @@ final class Wal implements Closeable {
     Wal wal = new Wal(dir, segmentSizeBytes);
     wal.segmentSizes.putAll(olderSegments);
     wal.sequence = sequence;
-    wal.segment = createSegment(dir, sequence);
+    try {
+      wal.segment = createSegment(dir, sequence);
+    } catch (IOException e) {
+      throw classify("cannot create write-ahead log segment", e);
+    }
     wal.segmentFile = dir.resolve(SegmentFiles.segmentName(sequence));
     wal.segmentBytes = SegmentFiles.HEADER_BYTES;
     wal.segmentSizes.put(sequence, wal.segmentBytes);
@@ -81,7 +111,9 @@ final class Wal implements Closeable {
   }
 
   private static FileOutputStream createSegment(Path dir, long sequence) throws IOException {
-    Path file = Files.createFile(dir.resolve(SegmentFiles.segmentName(sequence)));
+    Path file = dir.resolve(SegmentFiles.segmentName(sequence));
+    Files.deleteIfExists(file); // left by a repair or roll that failed half-way
+    Files.createFile(file);
     FileOutputStream out = new FileOutputStream(file.toFile(), true);
     try {
       ByteBuffer header = SegmentFiles.header(SegmentFiles.KIND_SEGMENT);
@@ -96,35 +128,57 @@ final class Wal implements Closeable {
     return out;
   }
 
+  /** {@code e} as a StorageFullException if the disk is full, else as it is. */
+  static IOException classify(String what, IOException e) {
+    if (e instanceof StorageFullException) {
+      return e;
+    }
+    if (StorageFullException.isDiskFull(e)) {
+      return new StorageFullException(
+          what + ": disk full (" + e.getMessage() + "); nothing of this commit was stored", e);
+    }
+    return e;
+  }
+
   /**
    * Appends {@code records} (whole frames) and returns the log position past them.
    *
-   * @throws IOException if the write failed (the segment is truncated back; nothing of it will be
-   *     replayed) or the log failed earlier
+   * @throws StorageFullException if the disk is full; nothing of {@code records} is in the log
+   * @throws IOException if the write failed for another reason (nothing of it will be replayed), or
+   *     the log is broken and could not be repaired
    */
   long write(ByteBuffer records) throws IOException {
     writeLock.lock();
     try {
-      checkUsable();
+      checkOpen();
+      if (failure != null) {
+        repairLocked();
+      }
       int length = records.remaining();
       if (segmentBytes > SegmentFiles.HEADER_BYTES && segmentBytes + length > segmentSizeBytes) {
-        rollLocked();
+        try {
+          rollLocked();
+        } catch (IOException e) {
+          throw classify("cannot start a new write-ahead log segment", e);
+        }
       }
       long start = segmentBytes;
+      int offset = records.arrayOffset() + records.position();
       try {
-        segment.write(
-            records.array(), records.arrayOffset() + records.position(), records.remaining());
-        records.position(records.limit());
+        segment.write(records.array(), offset, length);
       } catch (IOException e) {
         // The stream appends, so cutting the file back is enough to undo a partial write.
         try (RandomAccessFile file = new RandomAccessFile(segmentFile.toFile(), "rw")) {
           file.setLength(start);
         } catch (IOException truncateFailure) {
+          // The tail may hold part of this commit: the repair before the next write cuts it off.
           e.addSuppressed(truncateFailure);
-          failure = e;
+          markBroken(e);
         }
-        throw e;
+        throw classify("write-ahead log write failed", e);
       }
+      keepUnforced(records.array(), offset, length);
+      records.position(records.limit());
       segmentBytes += length;
       segmentSizes.put(sequence, segmentBytes);
       written += length;
@@ -134,17 +188,42 @@ final class Wal implements Closeable {
     }
   }
 
+  /** Appends to the in-memory copy of unforced bytes, dropping what is durable. */
+  private void keepUnforced(byte[] bytes, int offset, int length) {
+    trimUnforcedLocked();
+    int kept = (int) (written - unforcedFrom);
+    if (unforced.length - kept < length) {
+      unforced = Arrays.copyOf(unforced, Math.max(kept + length, 2 * unforced.length));
+    }
+    System.arraycopy(bytes, offset, unforced, kept, length);
+  }
+
+  private void trimUnforcedLocked() {
+    long forced = Math.min(durableSeen, written);
+    if (forced <= unforcedFrom) {
+      return;
+    }
+    int kept = (int) (written - forced);
+    System.arraycopy(unforced, (int) (forced - unforcedFrom), unforced, 0, kept);
+    unforcedFrom = forced;
+    if (kept == 0 && unforced.length > (1 << 20)) {
+      unforced = new byte[64 << 10]; // a huge commit passed: give its memory back
+    }
+  }
+
   /** Returns once every byte up to {@code position} is forced to disk; see the class comment. */
   void awaitDurable(long position) throws IOException {
     syncLock.lock();
     try {
       while (true) {
-        IOException failed = failure;
-        if (failed != null) {
-          throw new IOException("write-ahead log failed earlier: " + failed.getMessage(), failed);
-        }
         if (durable >= position) {
           return;
+        }
+        IOException failed = failure;
+        if (failed != null) {
+          throw classify(
+              "write-ahead log fsync failed",
+              new IOException("write-ahead log fsync failed: " + failed.getMessage(), failed));
         }
         if (!syncing) {
           syncing = true;
@@ -155,18 +234,30 @@ final class Wal implements Closeable {
     } finally {
       syncLock.unlock();
     }
-    // Leader. No roll can run now (it needs the leader role), so `segment` is stable, and every
-    // byte counted in `written` is in it or in a segment forced when it was closed.
+    // Leader. No roll or repair can run now (they need the leader role), so `segment` is stable,
+    // and every byte counted in `written` is in it or in a segment forced when it was closed.
     long target = written;
     IOException error = null;
     try {
       force(segment);
     } catch (IOException e) {
       error = e;
+      LOG.log(
+          Level.ERROR,
+          "fsync of write-ahead log segment failed ({0}); the commits waiting for it fail and the"
+              + " next commit rewrites them into a new segment",
+          e.getMessage());
     }
     finishSync(target, error);
     if (error != null) {
-      throw error;
+      throw classify("write-ahead log fsync failed", error);
+    }
+    if (writeLock.tryLock()) {
+      try {
+        trimUnforcedLocked();
+      } finally {
+        writeLock.unlock();
+      }
     }
   }
 
@@ -177,7 +268,10 @@ final class Wal implements Closeable {
   long roll() throws IOException {
     writeLock.lock();
     try {
-      checkUsable();
+      checkOpen();
+      if (failure != null) {
+        repairLocked();
+      }
       long closedSequence = sequence;
       rollLocked();
       return closedSequence;
@@ -186,25 +280,115 @@ final class Wal implements Closeable {
     }
   }
 
+  /**
+   * Forces the current segment and starts the next. If the force fails the log is broken; if the
+   * new segment cannot be created the old one stays current; either way the caller gets the error.
+   */
   private void rollLocked() throws IOException {
     acquireLeaderRole();
     long target = written;
-    IOException error = null;
     try {
       force(segment);
-      segment.close();
+    } catch (IOException e) {
+      finishSync(target, e);
+      throw e;
+    }
+    FileOutputStream next;
+    try {
+      next = createSegment(dir, sequence + 1);
+    } catch (IOException e) {
+      finishSync(target, null); // the old segment was forced: writing goes on in it
+      throw e;
+    }
+    closeQuietly(segment);
+    sequence++;
+    segment = next;
+    segmentFile = dir.resolve(SegmentFiles.segmentName(sequence));
+    segmentBytes = SegmentFiles.HEADER_BYTES;
+    segmentStart = target;
+    segmentSizes.put(sequence, segmentBytes);
+    finishSync(target, null);
+  }
+
+  /**
+   * Repairs a broken log (see the class comment); runs under writeLock with no write in flight.
+   *
+   * @throws IOException if the repair failed; the log stays broken
+   */
+  private void repairLocked() throws IOException {
+    acquireLeaderRole();
+    long target = written;
+    IOException error = null;
+    long forced;
+    syncLock.lock();
+    try {
+      forced = durable;
+    } finally {
+      syncLock.unlock();
+    }
+    try {
+      if (segment != null) {
+        long keep = SegmentFiles.HEADER_BYTES + (forced - segmentStart);
+        try (RandomAccessFile file = new RandomAccessFile(segmentFile.toFile(), "rw")) {
+          file.setLength(keep);
+          file.getFD().sync();
+        }
+        closeQuietly(segment);
+        segment = null;
+        segmentSizes.put(sequence, keep);
+      }
+      FileOutputStream next = createSegment(dir, sequence + 1);
+      Path nextFile = dir.resolve(SegmentFiles.segmentName(sequence + 1));
+      int length = (int) (target - forced);
+      try {
+        next.write(unforced, (int) (forced - unforcedFrom), length);
+        next.getFD().sync();
+      } catch (IOException e) {
+        closeQuietly(next);
+        Files.deleteIfExists(nextFile);
+        throw e;
+      }
       sequence++;
-      segment = createSegment(dir, sequence);
-      segmentFile = dir.resolve(SegmentFiles.segmentName(sequence));
-      segmentBytes = SegmentFiles.HEADER_BYTES;
+      segment = next;
+      segmentFile = nextFile;
+      segmentStart = forced;
+      segmentBytes = SegmentFiles.HEADER_BYTES + length;
       segmentSizes.put(sequence, segmentBytes);
+      failure = null;
+      repairs.incrementAndGet();
+      LOG.log(
+          Level.WARNING,
+          "write-ahead log repaired after a failed write or fsync: rewrote {0} bytes into {1}",
+          Long.toString(length),
+          nextFile);
     } catch (IOException e) {
       error = e;
-      failure = e;
     }
     finishSync(target, error);
     if (error != null) {
-      throw error;
+      throw classify(
+          "write-ahead log is broken and cannot be repaired yet",
+          new IOException(
+              "write-ahead log is broken since a failed write or fsync and cannot be repaired yet: "
+                  + error.getMessage(),
+              error));
+    }
+  }
+
+  private void markBroken(IOException e) {
+    syncLock.lock();
+    try {
+      failure = e;
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(FileOutputStream out) {
+    try {
+      out.close();
+    } catch (IOException e) {
+      // already forced or being given up; nothing more to lose
     }
   }
 
@@ -228,6 +412,7 @@ final class Wal implements Closeable {
         failure = error;
       } else if (target > durable) {
         durable = target;
+        durableSeen = target;
       }
       syncDone.signalAll();
     } finally {
@@ -236,6 +421,11 @@ final class Wal implements Closeable {
   }
 
   private void force(FileOutputStream out) throws IOException {
+    IOException injected = nextForceFailure;
+    if (injected != null) {
+      nextForceFailure = null;
+      throw injected;
+    }
     long start = System.nanoTime();
     out.getFD().sync();
     long nanos = System.nanoTime() - start;
@@ -276,17 +466,17 @@ final class Wal implements Closeable {
     return fsyncNanosMax.get();
   }
 
-  private void checkUsable() throws IOException {
+  long repairs() {
+    return repairs.get();
+  }
+
+  private void checkOpen() throws IOException {
     if (closed) {
       throw new IOException("write-ahead log is closed");
     }
-    IOException failed = failure;
-    if (failed != null) {
-      throw new IOException("write-ahead log failed earlier: " + failed.getMessage(), failed);
-    }
   }
 
-  /** Forces and closes the current segment. */
+  /** Forces and closes the current segment, repairing a broken log first if it can. */
   @Override
   public void close() throws IOException {
     writeLock.lock();
@@ -295,9 +485,16 @@ final class Wal implements Closeable {
         return;
       }
       closed = true;
+      IOException error = null;
+      if (failure != null) {
+        try {
+          repairLocked();
+        } catch (IOException e) {
+          error = e; // what is on disk is replayed as far as its checksums allow
+        }
+      }
       acquireLeaderRole();
       long target = written;
-      IOException error = null;
       try {
         if (failure == null) {
           force(segment);
@@ -305,7 +502,9 @@ final class Wal implements Closeable {
       } catch (IOException e) {
         error = e;
       } finally {
-        segment.close();
+        if (segment != null) {
+          segment.close();
+        }
         finishSync(target, error);
       }
       if (error != null) {

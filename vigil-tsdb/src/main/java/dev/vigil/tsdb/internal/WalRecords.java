@@ -19,7 +19,17 @@ final class WalRecords {
   /** Flag in the type byte: the last record of a commit; replay applies whole commits only. */
   static final int COMMIT_END = 0x80;
 
-  static final int TYPE_MASK = 0x7F;
+  /**
+   * Flag in the type byte (version 2): the payload is Snappy-compressed (raw block format) and
+   * decompresses to the record type's layout.
+   */
+  static final int COMPRESSED = 0x40;
+
+  /** The record type in a version 2 type byte. */
+  static final int TYPE_MASK = 0x3F;
+
+  /** The record type in a version 1 type byte, which had no compression flag. */
+  static final int TYPE_MASK_V1 = 0x7F;
 
   /** Longest payload accepted; a longer length field is corruption, not a record. */
   static final int MAX_RECORD_BYTES = 128 << 20;

@@ -23,6 +23,9 @@ public record RollupOptions(
     Duration catchUpLimit,
     Clock clock) {
 
+  /** Default {@link #catchUpLimit()}: 6 hours. */
+  public static final Duration DEFAULT_CATCH_UP_LIMIT = Duration.ofHours(6);
+
   /** Checks every setting, naming the offending value. */
   public RollupOptions {
     Objects.requireNonNull(directory, "directory");
@@ -43,6 +46,7 @@ public record RollupOptions(
 
   /** The defaults for {@code directory} beside a raw store with late window {@code rawLate}. */
   public static RollupOptions defaults(Path directory, Duration rawLate, Clock clock) {
-    return new RollupOptions(directory, rawLate, Duration.ofDays(365), Duration.ofHours(6), clock);
+    return new RollupOptions(
+        directory, rawLate, Duration.ofDays(365), DEFAULT_CATCH_UP_LIMIT, clock);
   }
 }
