@@ -19,6 +19,7 @@ import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
 import dev.vigil.server.prom.MetricMetadata;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.prom.QueryApi;
 import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
@@ -174,7 +175,8 @@ public final class VigilServer implements AutoCloseable {
                 bodies,
                 () -> ready,
                 clock,
-                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn())));
+                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn()),
+                new QueryApi(tsdb, clock, QueryApi.Limits.defaults())));
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */

@@ -10,6 +10,7 @@ import dev.vigil.server.ingest.RequestIngest;
 import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.prom.QueryApi;
 import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.tsdb.StorageFullException;
 import io.javalin.Javalin;
@@ -49,7 +50,8 @@ public final class HttpApi {
       BodyReader bodies,
       BooleanSupplier ready,
       Clock clock,
-      PrometheusApi prometheus) {}
+      PrometheusApi prometheus,
+      QueryApi query) {}
 
   /** Creates the (unstarted) application. */
   public static Javalin create(Handlers h) {
@@ -95,6 +97,11 @@ public final class HttpApi {
           r.get("/api/performance/users", p::users);
           r.get("/api/performance/system-metrics", p::systemMetrics);
           PrometheusApi prom = h.prometheus();
+          QueryApi query = h.query();
+          r.get("/api/v1/query", query::query);
+          r.post("/api/v1/query", query::query);
+          r.get("/api/v1/query_range", query::queryRange);
+          r.post("/api/v1/query_range", query::queryRange);
           r.get("/api/v1/series", prom::series);
           r.post("/api/v1/series", prom::series);
           r.get("/api/v1/labels", prom::labels);

@@ -347,15 +347,23 @@ public final class PrometheusApi {
 
   /** A time parameter in milliseconds, {@code absent} if not given. */
   static long time(Context ctx, String name, long absent) {
+    return timeOrAbsent(ctx, name, absent);
+  }
+
+  /** A time parameter in milliseconds, {@code absent} if not given. */
+  static long timeOrAbsent(Context ctx, String name, long absent) {
     String s = param(ctx, name);
     if (s == null || s.isEmpty()) {
       return absent;
     }
-    return parseTime(name, s);
+    return parseTime(name, s, true);
   }
 
-  /** Prometheus' parseTime: Unix seconds (millisecond decimals kept) or RFC 3339. */
-  static long parseTime(String name, String s) {
+  /**
+   * Prometheus' parseTime: Unix seconds (millisecond decimals kept) or RFC 3339. {@code verbose}:
+   * the message of Prometheus' parseTimeParam ("Invalid time value for ..."), else parseTime's.
+   */
+  static long parseTime(String name, String s, boolean verbose) {
     try {
       double seconds = Double.parseDouble(s);
       if (Double.isFinite(seconds) && !s.isBlank()) {
@@ -376,9 +384,9 @@ public final class PrometheusApi {
       throw ApiException.badData(
           "invalid parameter \""
               + name
-              + "\": Invalid time value for '"
-              + name
-              + "': cannot parse \""
+              + "\": "
+              + (verbose ? "Invalid time value for '" + name + "': " : "")
+              + "cannot parse \""
               + s
               + "\" to a valid timestamp");
     }
