@@ -159,8 +159,8 @@ class PrometheusCompatibilityTest {
         if (check.ok()) {
           return;
         }
-      } catch (RuntimeException | IOException e) {
-        // not up yet
+      } catch (RuntimeException | IOException | AssertionError e) {
+        // not up yet: Http reports a refused connection as an AssertionError
       }
       assertThat(prometheus.isAlive()).as("prometheus exited; see its log").isTrue();
       assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
