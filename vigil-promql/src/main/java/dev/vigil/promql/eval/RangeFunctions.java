@@ -97,28 +97,48 @@ final class RangeFunctions {
                   + "\"");
         }
       }
+      int lo = 0;
+      int hi = 0;
+      long prevRef = Long.MIN_VALUE;
       for (int i = 0; i < ev.n; i++) {
         long ref = data.refs()[i];
         long rangeStart = ref - data.rangeMillis();
-        int lo = s.after(rangeStart);
-        int hi = s.after(ref);
+        if (ref >= prevRef) {
+          // Steps move forward: slide both window edges instead of searching again.
+          while (lo < s.size && s.t[lo] <= rangeStart) {
+            lo++;
+          }
+          if (hi < lo) {
+            hi = lo;
+          }
+          while (hi < s.size && s.t[hi] <= ref) {
+            hi++;
+          }
+        } else {
+          lo = s.after(rangeStart);
+          hi = s.after(ref);
+        }
+        prevRef = ref;
         if (hi <= lo) {
           continue;
         }
         boolean anyHist = false;
-        boolean anyFloat = false;
-        for (int j = lo; j < hi; j++) {
-          if (s.isHistogram(j)) {
-            anyHist = true;
-          } else {
-            anyFloat = true;
+        boolean anyFloat = s.h == null;
+        if (s.h != null) {
+          for (int j = lo; j < hi; j++) {
+            if (s.h[j] != null) {
+              anyHist = true;
+            } else {
+              anyFloat = true;
+            }
           }
         }
+        int windowLo = lo;
         if ((name.equals("irate") || name.equals("idelta")) && hi - lo >= 2) {
           // Only the last two samples count, whatever came before them.
-          lo = hi - 2;
-          anyHist = s.isHistogram(lo) || s.isHistogram(lo + 1);
-          anyFloat = !s.isHistogram(lo) || !s.isHistogram(lo + 1);
+          windowLo = hi - 2;
+          anyHist = s.isHistogram(windowLo) || s.isHistogram(windowLo + 1);
+          anyFloat = !s.isHistogram(windowLo) || !s.isHistogram(windowLo + 1);
         }
         Elem r;
         if (name.equals("quantile_over_time") && !(p0[i] >= 0 && p0[i] <= 1)) {
@@ -139,18 +159,18 @@ final class RangeFunctions {
                     + "\"");
             r = null;
           } else {
-            r = histogramWindow(name, s, lo, hi, anyFloat, data, i);
+            r = histogramWindow(name, s, windowLo, hi, anyFloat, data, i);
           }
         } else {
           RangeSeries fs = s;
-          int flo = lo;
+          int flo = windowLo;
           int fhi = hi;
           if (anyHist) {
             ev.annotations.info(
                 "ignored histograms in a range containing both floats and histograms for metric name \""
                     + s.labels.get(Labels.METRIC_NAME)
                     + "\"");
-            fs = floatsOnly(s, lo, hi);
+            fs = floatsOnly(s, windowLo, hi);
             flo = 0;
             fhi = fs.size;
           }
