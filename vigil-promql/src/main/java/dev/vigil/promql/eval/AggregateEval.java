@@ -34,6 +34,9 @@ final class AggregateEval {
       param = ev.scalar(a.param());
     }
     List<Steps> input = Evaluator.vec(ev.eval(a.expr()));
+    if (FastAggregation.handles(op, input)) {
+      return FastAggregation.aggregate(op, input, new HashSet<>(a.grouping()), a.without(), ev.n);
+    }
     StepCollector out = new StepCollector(ev.n);
     Set<String> grouping = new HashSet<>(a.grouping());
     for (int i = 0; i < ev.n; i++) {

@@ -213,8 +213,18 @@ final class Evaluator {
     List<Steps> out = new ArrayList<>();
     for (RangeSeries s : load(vs, min - lookbackMillis + 1, max, false)) {
       Steps r = null;
+      int next = 0; // first sample after the previous step's reference time
+      long prevRef = Long.MIN_VALUE;
       for (int i = 0; i < n; i++) {
-        int idx = s.after(refs[i]) - 1;
+        if (refs[i] >= prevRef) {
+          while (next < s.size && s.t[next] <= refs[i]) {
+            next++;
+          }
+        } else {
+          next = s.after(refs[i]);
+        }
+        prevRef = refs[i];
+        int idx = next - 1;
         if (idx < 0 || s.t[idx] <= refs[i] - lookbackMillis) {
           continue;
         }

@@ -47,11 +47,11 @@ final class HistogramSum {
       GoMath.kahanInc(r.sum() * pre, sum);
       for (int i = 0; i < r.positiveBucketCount(); i++) {
         GoMath.kahanInc(
-            r.positiveCount(i), pos.computeIfAbsent(r.positiveIndex(i), k -> new double[2]));
+            r.positiveCount(i) * pre, pos.computeIfAbsent(r.positiveIndex(i), k -> new double[2]));
       }
       for (int i = 0; i < r.negativeBucketCount(); i++) {
         GoMath.kahanInc(
-            r.negativeCount(i), neg.computeIfAbsent(r.negativeIndex(i), k -> new double[2]));
+            r.negativeCount(i) * pre, neg.computeIfAbsent(r.negativeIndex(i), k -> new double[2]));
       }
     }
     double c = (count[0] + count[1]) * post;
