@@ -3,13 +3,22 @@ package dev.vigil.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code vigil} command: {@code server}, {@code demo} and {@code monitor}. */
+/**
+ * Entry point of the {@code vigil} command: {@code server}, {@code demo}, {@code monitor}, {@code
+ * query} and {@code promql-test}.
+ */
 @Command(
     name = "vigil",
     mixinStandardHelpOptions = true,
     version = "vigil 0.1.0",
     description = "A self-contained performance monitor for web services.",
-    subcommands = {ServerCommand.class, DemoCommand.class, MonitorCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      DemoCommand.class,
+      MonitorCommand.class,
+      QueryCommand.class,
+      PromqlTestCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -37,6 +46,6 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing command: use server, demo or monitor");
+        spec.commandLine(), "missing command: use server, demo, monitor, query or promql-test");
   }
 }

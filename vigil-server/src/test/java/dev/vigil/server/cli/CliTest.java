@@ -135,4 +135,81 @@ class CliTest {
       assertThat(err()).contains("HTTP 401").doesNotContain("wrong-token-123456");
     }
   }
+
+  @Test
+  void queryPrintsATableOrTheApiJsonAndNamesErrors() throws Exception {
+    long now = System.currentTimeMillis();
+    try (TestServer s = TestServer.start(dir.resolve("data"), new MutableClock(now), null)) {
+      s.http.postJson(
+          TestServer.INGEST,
+          "/api/v1/requests",
+          "[{\"endpoint\":\"/a\",\"method\":\"GET\",\"response_time\":0.2,\"status_code\":200},"
+              + "{\"endpoint\":\"/a\",\"method\":\"GET\",\"response_time\":0.3,\"status_code\":200}]");
+      String url = "http://127.0.0.1:" + s.server.port();
+      String expr = "sum by (route) (http_server_requests)";
+      int code = Main.execute("query", expr, "--url", url, "--token", TestServer.VIEWER);
+      assertThat(code).as(err()).isZero();
+      List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+      assertThat(lines.get(0)).startsWith("series").contains("time").contains("value");
+      assertThat(lines.get(1)).startsWith("{route=\"/a\"}").endsWith(" 2");
+      out.reset();
+      code =
+          Main.execute(
+              "query", expr, "--format", "json", "--url", url, "--token", TestServer.VIEWER);
+      assertThat(code).as(err()).isZero();
+      JsonNode json = Json.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
+      assertThat(json.path("data").path("resultType").asText()).isEqualTo("vector");
+      assertThat(json.path("data").path("result").get(0).path("value").get(1).asText())
+          .isEqualTo("2");
+      out.reset();
+      long t = now / 1000;
+      code =
+          Main.execute(
+              "query",
+              expr,
+              "--start",
+              Long.toString(t - 60),
+              "--end",
+              Long.toString(t),
+              "--step",
+              "30s",
+              "--url",
+              url,
+              "--token",
+              TestServer.VIEWER);
+      assertThat(code).as(err()).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8).lines().skip(1))
+          .isNotEmpty()
+          .allMatch(l -> l.startsWith("{route=\"/a\"}"));
+      assertThat(Main.execute("query", "1 +", "--url", url, "--token", TestServer.VIEWER))
+          .isEqualTo(1);
+      assertThat(err()).contains("bad_data").contains("parse error");
+    }
+    assertThat(Main.execute("query", "up", "--format", "yaml")).isEqualTo(2);
+    assertThat(err()).contains("--format must be table or json");
+    assertThat(Main.execute("query", "up", "--start", "1")).isEqualTo(2);
+    assertThat(err()).contains("needs all of --start, --end and --step");
+  }
+
+  @Test
+  void promqlTestRunsScriptsAndExitsOneOnAFailure() throws Exception {
+    Path good = dir.resolve("good.test");
+    Files.writeString(
+        good,
+        "load 1m\n  m{a=\"x\"} 1 2 3\n\neval instant at 2m m\n  m{a=\"x\"} 3\n",
+        StandardCharsets.UTF_8);
+    Path bad = dir.resolve("bad.test");
+    Files.writeString(
+        bad,
+        "load 1m\n  m{a=\"x\"} 1 2 3\n\neval instant at 2m m\n  m{a=\"x\"} 4\n",
+        StandardCharsets.UTF_8);
+    assertThat(Main.execute("promql-test", good.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains(good + ": 1 passed, 0 failed");
+    out.reset();
+    assertThat(Main.execute("promql-test", good.toString(), bad.toString())).isEqualTo(1);
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains(bad + ": 0 passed, 1 failed").contains("m");
+    assertThat(Main.execute("promql-test", dir.resolve("missing.test").toString())).isEqualTo(2);
+    assertThat(err()).contains("no such file");
+  }
 }
