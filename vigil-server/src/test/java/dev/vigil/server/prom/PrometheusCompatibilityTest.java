@@ -64,7 +64,8 @@ class PrometheusCompatibilityTest {
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--web.enable-remote-write-receiver")
+                "--web.enable-remote-write-receiver",
+                "--enable-feature=native-histograms")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("prometheus.log").toFile())
             .start();
@@ -79,8 +80,8 @@ class PrometheusCompatibilityTest {
                     .json()
                     .path("data")
                     .size()
-                == 7,
-        "Prometheus holding the 7 series");
+                == 8,
+        "Prometheus holding the 8 series");
   }
 
   @AfterAll
@@ -121,7 +122,39 @@ class PrometheusCompatibilityTest {
       }
       b.series(series[s], ts, v);
     }
+    // A native histogram series (schema 1): counts grow by whole numbers, both signs and zero.
+    List<WriteRequestBuilder.NativeHistogram> hs = new ArrayList<>();
+    for (int i = 0; i < ts.length; i++) {
+      double k = i + 1;
+      hs.add(
+          new WriteRequestBuilder.NativeHistogram(
+              ts[i],
+              false,
+              10 * k,
+              7.5 * k,
+              1,
+              0.001,
+              k,
+              new int[] {0, 2, 1, 2},
+              new double[] {2 * k, 3 * k, k, k},
+              new int[] {1, 1},
+              new double[] {2 * k}));
+    }
+    b.series(
+        new String[] {"__name__", "rpc_seconds", "job", "api", "instance", "a:80"},
+        new long[0],
+        new double[0],
+        hs);
     return b.snappy();
+  }
+
+  static String log() {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("prometheus.log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   static int send(Http http, String token, byte[] body) {
@@ -163,7 +196,9 @@ class PrometheusCompatibilityTest {
         // not up yet: Http reports a refused connection as an AssertionError
       }
       assertThat(prometheus.isAlive()).as("prometheus exited; see its log").isTrue();
-      assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("waiting for %s; Prometheus' log:%n%s", what, log())
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
@@ -259,12 +294,29 @@ class PrometheusCompatibilityTest {
             "time()",
             "-node_load1 offset 30s",
             "absent(nope)",
-            "label_replace(node_load1, \"x\", \"$1\", \"instance\", \"(.*):.*\")")) {
+            "label_replace(node_load1, \"x\", \"$1\", \"instance\", \"(.*):.*\")",
+            "rpc_seconds",
+            "rpc_seconds[1m]",
+            "histogram_count(rpc_seconds)",
+            "histogram_sum(rate(rpc_seconds[2m]))",
+            "histogram_quantile(0.5, rpc_seconds)",
+            "histogram_fraction(0, 2, rpc_seconds)",
+            "sum(rate(rpc_seconds[2m]))")) {
       same("/api/v1/query?query=" + q(expr) + t);
       if (!expr.endsWith("[1m]") && !expr.startsWith("\"")) {
         same("/api/v1/query_range?query=" + q(expr) + range);
       }
     }
+  }
+
+  @Test
+  void nativeHistogramsReachBothAndAnswerWithBuckets() {
+    String t = "&time=" + (now / 1000 - 7);
+    JsonNode p = prom.get("/api/v1/query?query=rpc_seconds" + t, null).json();
+    JsonNode h = p.path("data").path("result").get(0).path("histogram").get(1);
+    assertThat(h.path("count").asText()).isEqualTo("100");
+    assertThat(h.path("buckets").size()).isEqualTo(6);
+    same("/api/v1/query?query=rpc_seconds" + t);
   }
 
   @Test
@@ -292,7 +344,7 @@ class PrometheusCompatibilityTest {
     JsonNode p = prom.get("/api/v1/status/tsdb", null).json().path("data").path("headStats");
     JsonNode v = vigil.http.getWith(VIEWER, "/api/v1/status/tsdb").json().path("data");
     assertThat(fields(v.path("headStats"))).containsAll(fields(p));
-    assertThat(v.path("headStats").path("numSeries").asLong()).isGreaterThanOrEqualTo(7);
+    assertThat(v.path("headStats").path("numSeries").asLong()).isGreaterThanOrEqualTo(8);
   }
 
   /**

@@ -15,7 +15,7 @@ public final class WriteRequestBuilder {
   private final ByteArrayOutputStream request = new ByteArrayOutputStream();
 
   /** A native histogram sample in the wire's terms. */
-  record NativeHistogram(
+  public record NativeHistogram(
       long timestamp,
       boolean isFloat,
       double count,
