@@ -176,7 +176,13 @@ public final class VigilServer implements AutoCloseable {
                 () -> ready,
                 clock,
                 new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn()),
-                new QueryApi(tsdb, clock, QueryApi.Limits.defaults())));
+                new QueryApi(
+                    tsdb,
+                    clock,
+                    new QueryApi.Limits(
+                        config.query().maxConcurrent(),
+                        config.query().timeout().toMillis(),
+                        config.query().maxSamples()))));
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */

@@ -18,16 +18,32 @@ public final class Engine {
   /** Prometheus' default lookback delta. */
   public static final long DEFAULT_LOOKBACK_MILLIS = 5 * 60_000;
 
+  /** Prometheus' default of {@code --query.max-samples}. */
+  public static final long DEFAULT_MAX_SAMPLES = 50_000_000;
+
   private final Storage storage;
   private final long lookbackMillis;
+  private final long maxSamples;
 
   public Engine(Storage storage) {
     this(storage, DEFAULT_LOOKBACK_MILLIS);
   }
 
   public Engine(Storage storage, long lookbackMillis) {
+    this(storage, lookbackMillis, Long.MAX_VALUE);
+  }
+
+  /**
+   * An engine whose queries fail with Prometheus' "too many samples" error once they have loaded
+   * more than {@code maxSamples} samples from the store.
+   */
+  public Engine(Storage storage, long lookbackMillis, long maxSamples) {
+    if (maxSamples < 1) {
+      throw new IllegalArgumentException("maxSamples must be positive: " + maxSamples);
+    }
     this.storage = storage;
     this.lookbackMillis = lookbackMillis;
+    this.maxSamples = maxSamples;
   }
 
   /** An instant query at {@code timeMillis}. */
@@ -35,7 +51,15 @@ public final class Engine {
     Annotations a = new Annotations();
     Evaluator ev =
         new Evaluator(
-            storage, timeMillis, timeMillis, 1, lookbackMillis, timeMillis, timeMillis, a);
+            storage,
+            timeMillis,
+            timeMillis,
+            1,
+            lookbackMillis,
+            timeMillis,
+            timeMillis,
+            a,
+            new long[] {maxSamples});
     Value v;
     if (e.type() == ValueType.MATRIX) {
       Evaluator.RangeData d = ev.evalRange(e);
@@ -92,7 +116,15 @@ public final class Engine {
     Annotations a = new Annotations();
     Evaluator ev =
         new Evaluator(
-            storage, startMillis, endMillis, stepMillis, lookbackMillis, startMillis, endMillis, a);
+            storage,
+            startMillis,
+            endMillis,
+            stepMillis,
+            lookbackMillis,
+            startMillis,
+            endMillis,
+            a,
+            new long[] {maxSamples});
     if (containsSort(e)) {
       a.warn("sort is ineffective for range queries");
     }

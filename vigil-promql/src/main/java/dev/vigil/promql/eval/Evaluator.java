@@ -36,6 +36,13 @@ final class Evaluator {
   long queryStep;
   final Annotations annotations;
 
+  /** Samples this query may still load, shared with its subqueries' evaluators. */
+  final long[] sampleBudget;
+
+  /** Prometheus' message when a query would load more samples than allowed. */
+  static final String TOO_MANY_SAMPLES =
+      "query processing would load too many samples into memory in query execution";
+
   Evaluator(
       Storage storage,
       long start,
@@ -45,6 +52,29 @@ final class Evaluator {
       long queryStart,
       long queryEnd,
       Annotations annotations) {
+    this(
+        storage,
+        start,
+        end,
+        interval,
+        lookbackMillis,
+        queryStart,
+        queryEnd,
+        annotations,
+        new long[] {Long.MAX_VALUE});
+  }
+
+  Evaluator(
+      Storage storage,
+      long start,
+      long end,
+      long interval,
+      long lookbackMillis,
+      long queryStart,
+      long queryEnd,
+      Annotations annotations,
+      long[] sampleBudget) {
+    this.sampleBudget = sampleBudget;
     this.storage = storage;
     this.start = start;
     this.end = end;
@@ -147,6 +177,9 @@ final class Evaluator {
     }
     try (Querier q = storage.querier(mint, maxt)) {
       for (Series s : q.select(eq.toArray(new Matcher[0]))) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new EvalException("query was canceled");
+        }
         Labels labels = s.labels();
         boolean ok = true;
         for (LabelMatcher m : all) {
@@ -190,6 +223,10 @@ final class Evaluator {
             h[size] = c.histogram();
           }
           size++;
+        }
+        sampleBudget[0] -= size;
+        if (sampleBudget[0] < 0) {
+          throw new EvalException(TOO_MANY_SAMPLES);
         }
         out.add(new RangeSeries(labels, false, t, f, h, size));
       }
@@ -283,7 +320,15 @@ final class Evaluator {
       if (innerStart <= max) {
         Evaluator inner =
             new Evaluator(
-                storage, innerStart, max, step, lookbackMillis, queryStart, queryEnd, annotations);
+                storage,
+                innerStart,
+                max,
+                step,
+                lookbackMillis,
+                queryStart,
+                queryEnd,
+                annotations,
+                sampleBudget);
         inner.queryStep = queryStep;
         Object v = inner.eval(sq.expr());
         if (v instanceof double[] d) {

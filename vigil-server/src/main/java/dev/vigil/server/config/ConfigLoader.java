@@ -54,7 +54,10 @@ public final class ConfigLoader {
           "access_log.queue_size",
           "limits.max_series",
           "limits.max_series_per_metric",
-          "limits.max_head_bytes");
+          "limits.max_head_bytes",
+          "query.max_concurrent",
+          "query.timeout",
+          "query.max_samples");
 
   private static final List<String> ROLES = List.of("admin", "viewer", "ingest");
 
@@ -154,6 +157,13 @@ public final class ConfigLoader {
                 limitsSection.number(
                     "max_series_per_metric", dl.maxSeriesPerMetric(), 0, Integer.MAX_VALUE, true),
             limitsSection.bytes("max_head_bytes", dl.maxHeadBytes(), 1 << 20, Long.MAX_VALUE));
+    Section querySection = top.section("query");
+    QueryLimits dq = d.query();
+    QueryLimits query =
+        new QueryLimits(
+            (int) querySection.number("max_concurrent", dq.maxConcurrent(), 1, 10_000, true),
+            querySection.duration("timeout", dq.timeout(), Duration.ofMillis(1)),
+            (long) querySection.number("max_samples", dq.maxSamples(), 1, 1e15, true));
     top.rejectUnknown();
     if (!top.errors.isEmpty()) {
       throw new ConfigException(top.errors);
@@ -176,7 +186,8 @@ public final class ConfigLoader {
         queue,
         limits,
         retentionBytes,
-        rollupRetention);
+        rollupRetention,
+        query);
   }
 
   private static void checkToken(Section top, String where, String token) {

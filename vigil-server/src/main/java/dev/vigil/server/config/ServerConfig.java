@@ -27,6 +27,7 @@ import java.util.List;
  * @param retentionBytes most bytes the store keeps on disk (blocks and log), oldest blocks dropped
  *     first; 0 for no limit
  * @param rollupRetention how long the 5-minute and 1-hour rollups are kept
+ * @param query limits on PromQL queries
  */
 public record ServerConfig(
     int port,
@@ -46,7 +47,8 @@ public record ServerConfig(
     int accessLogQueueSize,
     StorageLimits limits,
     long retentionBytes,
-    Duration rollupRetention) {
+    Duration rollupRetention,
+    QueryLimits query) {
 
   /** Default port. */
   public static final int DEFAULT_PORT = 9753;
@@ -76,7 +78,8 @@ public record ServerConfig(
         10_000,
         StorageLimits.defaults(),
         0,
-        Duration.ofDays(365));
+        Duration.ofDays(365),
+        QueryLimits.defaults());
   }
 
   /** A copy with another port. */
@@ -99,7 +102,8 @@ public record ServerConfig(
         accessLogQueueSize,
         limits,
         retentionBytes,
-        rollupRetention);
+        rollupRetention,
+        query);
   }
 
   /** A copy with other tokens. */
@@ -122,7 +126,8 @@ public record ServerConfig(
         accessLogQueueSize,
         limits,
         retentionBytes,
-        rollupRetention);
+        rollupRetention,
+        query);
   }
 
   /** A copy with another data directory. */
@@ -145,7 +150,8 @@ public record ServerConfig(
         accessLogQueueSize,
         limits,
         retentionBytes,
-        rollupRetention);
+        rollupRetention,
+        query);
   }
 
   /** Never shows tokens or the key. */

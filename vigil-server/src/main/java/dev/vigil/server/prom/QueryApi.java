@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parameters, answer shapes, number formats, error types and messages. At most {@code
  * maxConcurrent} queries run at once (others wait for a slot within their timeout); a query that
  * runs past its timeout (the {@code timeout} parameter, capped by the configured one) answers 503
- * {@code timeout}. Thread-safe.
+ * {@code timeout}; one that loads more than {@code maxSamples} samples answers 422 {@code
+ * execution} with Prometheus' "too many samples" message. Thread-safe.
  */
 public final class QueryApi {
 
@@ -42,11 +43,11 @@ public final class QueryApi {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** Query limits: concurrent queries and the longest a query may run. */
-  public record Limits(int maxConcurrent, long timeoutMillis) {
-    /** Prometheus' defaults: 20 concurrent queries, 2 minutes. */
+  /** Query limits: concurrent queries, the longest a query may run, samples it may load. */
+  public record Limits(int maxConcurrent, long timeoutMillis, long maxSamples) {
+    /** Prometheus' defaults: 20 concurrent queries, 2 minutes, 50,000,000 samples. */
     public static Limits defaults() {
-      return new Limits(20, 120_000);
+      return new Limits(20, 120_000, Engine.DEFAULT_MAX_SAMPLES);
     }
   }
 
@@ -58,7 +59,7 @@ public final class QueryApi {
 
   /** Queries over {@code storage}. */
   public QueryApi(Storage storage, Clock clock, Limits limits) {
-    this.engine = new Engine(storage);
+    this.engine = new Engine(storage, Engine.DEFAULT_LOOKBACK_MILLIS, limits.maxSamples());
     this.clock = clock;
     this.limits = limits;
     this.slots = new Semaphore(limits.maxConcurrent(), true);
@@ -128,9 +129,24 @@ public final class QueryApi {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "canceled", "query was canceled");
     }
+    // The slot is held until the evaluation stops, not until its caller gives up waiting: the task
+    // releases it when it ends; if the caller gives up before the task started, the caller does.
+    java.util.concurrent.atomic.AtomicBoolean claimed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Future<Result> f;
     try {
-      f = runner.submit(q::run);
+      f =
+          runner.submit(
+              () -> {
+                if (!claimed.compareAndSet(false, true)) {
+                  return null;
+                }
+                try {
+                  return q.run();
+                } finally {
+                  slots.release();
+                }
+              });
     } catch (RuntimeException e) {
       slots.release();
       throw e;
@@ -139,10 +155,10 @@ public final class QueryApi {
       long left = Math.max(1, deadline - System.nanoTime());
       return f.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      f.cancel(true);
+      giveUp(f, claimed);
       throw timedOut("query timed out in expression evaluation");
     } catch (InterruptedException e) {
-      f.cancel(true);
+      giveUp(f, claimed);
       Thread.currentThread().interrupt();
       throw new ApiException(503, "canceled", "query was canceled");
     } catch (ExecutionException e) {
@@ -157,22 +173,13 @@ public final class QueryApi {
         throw re;
       }
       throw new IllegalStateException(cause);
-    } finally {
-      // The slot is held until the evaluation stops, not until its caller gave up waiting.
-      if (f.isDone()) {
-        slots.release();
-      } else {
-        runner.execute(
-            () -> {
-              try {
-                f.get();
-              } catch (Exception ignored) {
-                // its outcome was already reported to the caller
-              } finally {
-                slots.release();
-              }
-            });
-      }
+    }
+  }
+
+  private void giveUp(Future<Result> f, java.util.concurrent.atomic.AtomicBoolean claimed) {
+    f.cancel(true);
+    if (claimed.compareAndSet(false, true)) {
+      slots.release(); // the task never started and never will
     }
   }
 
