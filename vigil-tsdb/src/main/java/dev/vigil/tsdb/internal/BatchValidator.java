@@ -105,16 +105,7 @@ final class BatchValidator {
       }
     }
     checkTime(op, t, now);
-    if (head.overMemoryBudget()) {
-      throw reject(
-          op,
-          Reason.HEAD_MEMORY_LIMIT,
-          "is refused: the head's estimated size of "
-              + head.bytesEstimate()
-              + " bytes exceeds the limit maxHeadBytes of "
-              + head.options.maxHeadBytes()
-              + " bytes");
-    }
+    checkBudget(op);
     boolean create = false;
     if (pending == null) {
       MemSeries series = existing;
@@ -202,6 +193,54 @@ final class BatchValidator {
     assert op.isMerge() && !series.removed : op;
     checkTime(op, op.timestamp(), now);
     checkSeries(op, op.timestamp(), series.histogram, series);
+  }
+
+  /**
+   * Checks the head's memory budget, as {@link #check} does for every write.
+   *
+   * @throws SampleRejectedException naming {@code op} if the head is over its budget
+   */
+  void checkBudget(Op op) {
+    if (head.overMemoryBudget()) {
+      throw reject(
+          op,
+          Reason.HEAD_MEMORY_LIMIT,
+          "is refused: the head's estimated size of "
+              + head.bytesEstimate()
+              + " bytes exceeds the limit maxHeadBytes of "
+              + head.options.maxHeadBytes()
+              + " bytes");
+    }
+  }
+
+  /**
+   * Checks again, as of {@code now} and without recording anything, a float add into {@code series}
+   * (a float series the head holds) that {@link #check} accepted when it was buffered: only what
+   * other commits or the clock can have changed since, that is the time window, the sealed range
+   * and a value stored at its timestamp. What the batch's own writes do to each other was checked
+   * then and cannot change. {@code head.appendLock} must be held.
+   *
+   * @throws SampleRejectedException if it is no longer acceptable
+   */
+  void recheckFloatAdd(Op op, long now, MemSeries series) {
+    assert op.type() == WalRecords.FLOAT_SAMPLES && !series.histogram && !series.removed : op;
+    long t = op.timestamp();
+    checkTime(op, t, now);
+    if (t > series.maxTime()) {
+      return; // nothing stored at or after t, nothing sealed there
+    }
+    checkSeries(op, t, false, series);
+    Object current = series.tailValueAt(t);
+    if (current != null && !same(current, op.value())) {
+      throw reject(
+          op,
+          Reason.DUPLICATE_TIMESTAMP,
+          "has value "
+              + op.value()
+              + " but the series holds "
+              + current
+              + " at that timestamp; a merge adds to it");
+    }
   }
 
   private void checkTime(Op op, long t, long now) {
