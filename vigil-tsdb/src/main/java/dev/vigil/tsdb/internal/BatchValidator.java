@@ -41,11 +41,26 @@ final class BatchValidator {
       this.histogram = histogram;
     }
 
+    // firstState is FLOAT when the first timestamp holds the float firstFloat: an add of a float,
+    // the most common write, then records its value without boxing it.
+    private static final Object FLOAT = new Object();
+    private double firstFloat;
+
     Object state(long t) {
       if (firstState != null && firstTime == t) {
-        return firstState;
+        return firstState == FLOAT ? (Object) firstFloat : firstState;
       }
       return moreStates == null ? null : moreStates.get(t);
+    }
+
+    void setFloat(long t, double value) {
+      if (firstState == null || firstTime == t) {
+        firstTime = t;
+        firstState = FLOAT;
+        firstFloat = value;
+      } else {
+        setState(t, value);
+      }
     }
 
     void setState(long t, Object state) {
@@ -148,8 +163,8 @@ final class BatchValidator {
     } else {
       checkSeries(op, t, pending.histogram, pending.series);
     }
-    Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
     Object recorded = pending.state(t);
+    Object next = null; // the state the op leaves; null for an add of a float, recorded unboxed
     if (op.isMerge()) {
       // Merges cannot conflict; their result is only worked out if a later add needs it.
       next = new Merged(recorded, op);
@@ -158,16 +173,20 @@ final class BatchValidator {
       if (current == null && pending.series != null && !afterNewest) {
         current = pending.series.tailValueAt(t);
       }
-      if (current != null && !same(current, next)) {
-        throw reject(
-            op,
-            Reason.DUPLICATE_TIMESTAMP,
-            "has value "
-                + next
-                + " but the series holds "
-                + current
-                + " at that timestamp; a merge adds to it");
+      if (current != null) {
+        Object value = op.isHistogram() ? op.histogram() : (Object) op.value();
+        if (!same(current, value)) {
+          throw reject(
+              op,
+              Reason.DUPLICATE_TIMESTAMP,
+              "has value "
+                  + value
+                  + " but the series holds "
+                  + current
+                  + " at that timestamp; a merge adds to it");
+        }
       }
+      next = op.isHistogram() ? op.histogram() : null;
     }
     if (create) {
       touched.put(labels, pending);
@@ -178,7 +197,11 @@ final class BatchValidator {
     } else {
       touched.putIfAbsent(labels, pending);
     }
-    pending.setState(t, next);
+    if (next == null) {
+      pending.setFloat(t, op.value());
+    } else {
+      pending.setState(t, next);
+    }
     return pending;
   }
 
