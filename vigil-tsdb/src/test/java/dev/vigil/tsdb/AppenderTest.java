@@ -307,4 +307,101 @@ class AppenderTest {
     assertThat(readAll(tsdb, T0 + 1, T0 + 5)).isEmpty();
     assertThat(List.copyOf(readAll(tsdb, T0, T0).keySet())).containsExactly(CPU);
   }
+
+  // Batches of float adds into series that existed when they were buffered are checked once then
+  // and at commit only against what other commits and the clock changed meanwhile.
+
+  @Test
+  void anotherCommitsDifferentValueBetweenAddAndCommitFailsTheWholeBatchIntoExistingSeries()
+      throws IOException {
+    Labels other = series("other");
+    commit(a -> a.add(CPU, T0 - 1000, 0), a -> a.add(other, T0 - 1000, 0));
+    Appender first = tsdb.appender();
+    first.add(other, T0, 7);
+    first.add(CPU, T0, 1);
+    commit(a -> a.add(CPU, T0, 2));
+
+    SampleRejectedException e = rejection(first::commit);
+
+    assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+    assertThat(e.labels()).isEqualTo(CPU);
+    var all = readAll(tsdb);
+    assertThat(all.get(CPU)).containsExactly(Sample.of(T0 - 1000, 0), Sample.of(T0, 2));
+    assertThat(all.get(other)).containsExactly(Sample.of(T0 - 1000, 0));
+    first.commit(); // the appender is empty again
+    assertThat(readAll(tsdb).get(other)).hasSize(1);
+  }
+
+  @Test
+  void anotherCommitsSameValueBetweenAddAndCommitIsAccepted() throws IOException {
+    commit(a -> a.add(CPU, T0 - 1000, 0));
+    Appender first = tsdb.appender();
+    first.add(CPU, T0, 1);
+    first.add(CPU, T0 - 500, 5);
+    commit(a -> a.add(CPU, T0, 1));
+
+    first.commit();
+
+    assertThat(readAll(tsdb).get(CPU))
+        .containsExactly(Sample.of(T0 - 1000, 0), Sample.of(T0 - 500, 5), Sample.of(T0, 1));
+  }
+
+  @Test
+  void aMergeCommittedBetweenAddAndCommitMakesTheAddADuplicate() throws IOException {
+    commit(a -> a.add(CPU, T0, 1));
+    Appender first = tsdb.appender();
+    first.add(CPU, T0, 1); // equal to the stored value when buffered
+    commit(a -> a.mergeFloat(CPU, T0, 1));
+
+    assertThat(rejection(first::commit).reason()).isEqualTo(Reason.DUPLICATE_TIMESTAMP);
+    assertThat(readAll(tsdb).get(CPU)).containsExactly(Sample.of(T0, 2));
+  }
+
+  @Test
+  void anAddIntoAnExistingSeriesThatAgedOutBeforeCommitFailsTheWholeBatch() throws IOException {
+    Labels other = series("other");
+    commit(a -> a.add(CPU, T0 - 3_000_000, 0), a -> a.add(other, T0, 0));
+    Appender a = tsdb.appender();
+    a.add(other, T0 + 1000, 1);
+    a.add(CPU, T0 - 2_999_000, 1);
+    clock.advance(Duration.ofMinutes(20));
+
+    SampleRejectedException e = rejection(a::commit);
+
+    assertThat(e.reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(e.labels()).isEqualTo(CPU);
+    assertThat(readAll(tsdb).get(other)).containsExactly(Sample.of(T0, 0));
+  }
+
+  @Test
+  void anAddIntoARangeSealedBetweenAddAndCommitIsRefused() throws IOException {
+    commit(a -> a.add(CPU, T0, 1));
+    clock.advance(Duration.ofMinutes(59));
+    Appender late = tsdb.appender();
+    late.add(CPU, T0 + 1000, 2); // still inside the window when buffered
+    clock.advance(Duration.ofMinutes(2));
+    tsdb.maintain(); // cuts T0 and after into a chunk
+
+    assertThat(rejection(late::commit).reason()).isEqualTo(Reason.OUT_OF_BOUNDS);
+    assertThat(readAll(tsdb).get(CPU)).containsExactly(Sample.of(T0, 1));
+  }
+
+  @Test
+  void outOfOrderAndRepeatedSamplesOfOneBatchIntoAnExistingSeriesAreStoredOnce()
+      throws IOException {
+    commit(a -> a.add(CPU, T0, 0));
+    commit(
+        a -> a.add(CPU, T0 + 3000, 3),
+        a -> a.add(CPU, T0 - 2000, -2),
+        a -> a.add(CPU, T0 + 3000, 3),
+        a -> a.add(CPU, T0, 0),
+        a -> a.add(CPU, T0 + 1000, 1));
+
+    assertThat(readAll(tsdb).get(CPU))
+        .containsExactly(
+            Sample.of(T0 - 2000, -2),
+            Sample.of(T0, 0),
+            Sample.of(T0 + 1000, 1),
+            Sample.of(T0 + 3000, 3));
+  }
 }

@@ -133,4 +133,74 @@ class ConcurrencyTest {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * Writers racing to write different values at the same timestamps of the same existing series:
+   * per timestamp exactly one batch wins, wholly (every series holds its value), and the others are
+   * refused as duplicates without leaving a sample.
+   */
+  @Test
+  void racingBatchesIntoExistingSeriesAreEachAllOrNothing() throws Exception {
+    int seriesCount = 20;
+    int timestamps = 200;
+    List<Labels> all = new ArrayList<>();
+    for (int i = 0; i < seriesCount; i++) {
+      all.add(series("race", "i", Integer.toString(i)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+    try (Tsdb tsdb = Tsdb.open(TsdbOptions.builder(dir).clock(new MutableClock(T0)).build())) {
+      Appender init = tsdb.appender();
+      for (Labels l : all) {
+        init.add(l, T0 - 1_000_000, 0);
+      }
+      init.commit();
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicLong won = new AtomicLong();
+      AtomicLong refused = new AtomicLong();
+      List<Future<?>> writers = new ArrayList<>();
+      for (int w = 0; w < WRITERS; w++) {
+        int writer = w + 1;
+        writers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  Appender a = tsdb.appender();
+                  for (int k = 0; k < timestamps; k++) {
+                    long t = T0 - 500_000 + k * 1000L;
+                    try {
+                      // Out of order within the batch, and a repeat with the same value. A batch
+                      // may be refused when buffering or, after another won meanwhile, at commit.
+                      for (int i = seriesCount - 1; i >= 0; i--) {
+                        a.add(all.get(i), t, writer);
+                      }
+                      a.add(all.get(0), t, writer);
+                      a.commit();
+                      won.incrementAndGet();
+                    } catch (SampleRejectedException e) {
+                      assertThat(e.reason())
+                          .isEqualTo(SampleRejectedException.Reason.DUPLICATE_TIMESTAMP);
+                      a.rollback();
+                      refused.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : writers) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+
+      assertThat(won.get()).isEqualTo(timestamps);
+      assertThat(refused.get()).isEqualTo((long) (WRITERS - 1) * timestamps);
+      Map<Labels, List<Sample>> stored = readAll(tsdb);
+      List<Sample> first = stored.get(all.get(0));
+      assertThat(first).hasSize(timestamps + 1);
+      for (Labels l : all) {
+        assertThat(stored.get(l)).isEqualTo(first);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -41,11 +41,26 @@ final class BatchValidator {
       this.histogram = histogram;
     }
 
+    // firstState is FLOAT when the first timestamp holds the float firstFloat: an add of a float,
+    // the most common write, then records its value without boxing it.
+    private static final Object FLOAT = new Object();
+    private double firstFloat;
+
     Object state(long t) {
       if (firstState != null && firstTime == t) {
-        return firstState;
+        return firstState == FLOAT ? (Object) firstFloat : firstState;
       }
       return moreStates == null ? null : moreStates.get(t);
+    }
+
+    void setFloat(long t, double value) {
+      if (firstState == null || firstTime == t) {
+        firstTime = t;
+        firstState = FLOAT;
+        firstFloat = value;
+      } else {
+        setState(t, value);
+      }
     }
 
     void setState(long t, Object state) {
@@ -105,16 +120,7 @@ final class BatchValidator {
       }
     }
     checkTime(op, t, now);
-    if (head.overMemoryBudget()) {
-      throw reject(
-          op,
-          Reason.HEAD_MEMORY_LIMIT,
-          "is refused: the head's estimated size of "
-              + head.bytesEstimate()
-              + " bytes exceeds the limit maxHeadBytes of "
-              + head.options.maxHeadBytes()
-              + " bytes");
-    }
+    checkBudget(op);
     boolean create = false;
     if (pending == null) {
       MemSeries series = existing;
@@ -157,8 +163,8 @@ final class BatchValidator {
     } else {
       checkSeries(op, t, pending.histogram, pending.series);
     }
-    Object next = op.isHistogram() ? op.histogram() : (Object) op.value();
     Object recorded = pending.state(t);
+    Object next = null; // the state the op leaves; null for an add of a float, recorded unboxed
     if (op.isMerge()) {
       // Merges cannot conflict; their result is only worked out if a later add needs it.
       next = new Merged(recorded, op);
@@ -167,16 +173,20 @@ final class BatchValidator {
       if (current == null && pending.series != null && !afterNewest) {
         current = pending.series.tailValueAt(t);
       }
-      if (current != null && !same(current, next)) {
-        throw reject(
-            op,
-            Reason.DUPLICATE_TIMESTAMP,
-            "has value "
-                + next
-                + " but the series holds "
-                + current
-                + " at that timestamp; a merge adds to it");
+      if (current != null) {
+        Object value = op.isHistogram() ? op.histogram() : (Object) op.value();
+        if (!same(current, value)) {
+          throw reject(
+              op,
+              Reason.DUPLICATE_TIMESTAMP,
+              "has value "
+                  + value
+                  + " but the series holds "
+                  + current
+                  + " at that timestamp; a merge adds to it");
+        }
       }
+      next = op.isHistogram() ? op.histogram() : null;
     }
     if (create) {
       touched.put(labels, pending);
@@ -187,7 +197,11 @@ final class BatchValidator {
     } else {
       touched.putIfAbsent(labels, pending);
     }
-    pending.setState(t, next);
+    if (next == null) {
+      pending.setFloat(t, op.value());
+    } else {
+      pending.setState(t, next);
+    }
     return pending;
   }
 
@@ -202,6 +216,54 @@ final class BatchValidator {
     assert op.isMerge() && !series.removed : op;
     checkTime(op, op.timestamp(), now);
     checkSeries(op, op.timestamp(), series.histogram, series);
+  }
+
+  /**
+   * Checks the head's memory budget, as {@link #check} does for every write.
+   *
+   * @throws SampleRejectedException naming {@code op} if the head is over its budget
+   */
+  void checkBudget(Op op) {
+    if (head.overMemoryBudget()) {
+      throw reject(
+          op,
+          Reason.HEAD_MEMORY_LIMIT,
+          "is refused: the head's estimated size of "
+              + head.bytesEstimate()
+              + " bytes exceeds the limit maxHeadBytes of "
+              + head.options.maxHeadBytes()
+              + " bytes");
+    }
+  }
+
+  /**
+   * Checks again, as of {@code now} and without recording anything, a float add into {@code series}
+   * (a float series the head holds) that {@link #check} accepted when it was buffered: only what
+   * other commits or the clock can have changed since, that is the time window, the sealed range
+   * and a value stored at its timestamp. What the batch's own writes do to each other was checked
+   * then and cannot change. {@code head.appendLock} must be held.
+   *
+   * @throws SampleRejectedException if it is no longer acceptable
+   */
+  void recheckFloatAdd(Op op, long now, MemSeries series) {
+    assert op.type() == WalRecords.FLOAT_SAMPLES && !series.histogram && !series.removed : op;
+    long t = op.timestamp();
+    checkTime(op, t, now);
+    if (t > series.maxTime()) {
+      return; // nothing stored at or after t, nothing sealed there
+    }
+    checkSeries(op, t, false, series);
+    Object current = series.tailValueAt(t);
+    if (current != null && !same(current, op.value())) {
+      throw reject(
+          op,
+          Reason.DUPLICATE_TIMESTAMP,
+          "has value "
+              + op.value()
+              + " but the series holds "
+              + current
+              + " at that timestamp; a merge adds to it");
+    }
   }
 
   private void checkTime(Op op, long t, long now) {

@@ -14,8 +14,12 @@ final class HeadAppender implements Appender {
   private final Head head;
   private final Committer committer;
   private final BatchValidator validator;
-  private List<Op> ops = new ArrayList<>();
-  private List<MemSeries> seriesAtBuffer = new ArrayList<>(); // per op: the series then, or null
+  // Reused across batches (a remote write request of 2,000 samples grew them from empty each time),
+  // dropped after a batch larger than KEEP_OPS so that a rare huge one does not pin its arrays.
+  private static final int KEEP_OPS = 1 << 16;
+  private ArrayList<Op> ops = new ArrayList<>();
+  private ArrayList<MemSeries> seriesAtBuffer = new ArrayList<>(); // per op: the series then
+  private WalEncoder encoder; // frames batches of float adds outside the commit lock; lazy
 
   HeadAppender(Head head, Committer committer) {
     this.head = head;
@@ -80,11 +84,18 @@ final class HeadAppender implements Appender {
     if (ops.isEmpty()) {
       return;
     }
-    List<Op> batch = ops;
-    List<MemSeries> hints = seriesAtBuffer;
-    rollback();
-    committer.commit(batch, hints);
-    head.noteBytesAdded(estimatedBytes(batch));
+    if (encoder == null) {
+      encoder = new WalEncoder();
+    }
+    try {
+      committer.commit(ops, seriesAtBuffer, encoder);
+      head.noteBytesAdded(estimatedBytes(ops));
+    } finally {
+      if (ops.size() > KEEP_OPS) {
+        encoder = null;
+      }
+      rollback();
+    }
   }
 
   /**
@@ -102,8 +113,13 @@ final class HeadAppender implements Appender {
 
   @Override
   public void rollback() {
-    ops = new ArrayList<>();
-    seriesAtBuffer = new ArrayList<>();
+    if (ops.size() > KEEP_OPS) {
+      ops = new ArrayList<>();
+      seriesAtBuffer = new ArrayList<>();
+    } else {
+      ops.clear();
+      seriesAtBuffer.clear();
+    }
     validator.reset();
   }
 }
