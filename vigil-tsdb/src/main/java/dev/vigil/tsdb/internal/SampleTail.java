@@ -13,6 +13,14 @@ import java.util.Arrays;
  * are binary searches; and a float sample costs 16 bytes instead of about 72 for a TreeMap entry
  * with a boxed key and value (40 + 16 + 16 bytes by object layout with compressed oops).
  *
+ * <p>Float samples older than the latest {@value #MUTABLE_FLOATS} are compressed as a {@link
+ * ChunkEncoding#FLOAT_XOR} chunk (about 2 bytes a sample instead of 16): the tail spans the whole
+ * out-of-order window (240 samples per series at 15 s), so this is most of a head's memory. Every
+ * operation keeps its meaning and its indexes; one that changes or looks up a compressed sample (a
+ * late sample, a duplicate, a merge into an older slot: rare) first thaws them back into the
+ * arrays, and the next append at the end compresses them again. Reads and removals from the front
+ * decode without thawing. Histogram samples are never compressed here.
+ *
  * <p>Histogram samples being merged into are held in mutable form: the {@value #HOT_SLOTS} most
  * recently merged samples of the tail each have a {@link HistogramAccumulator}, which adds a delta
  * in place instead of copying the whole sample ({@link Histogram#merge} allocates the sum afresh).
@@ -29,7 +37,7 @@ final class SampleTail {
    * Float samples kept uncompressed at the end once older ones are frozen: the latest slots, which
    * merges and duplicates touch, stay in the arrays.
    */
-  static final int MUTABLE_FLOATS = 4;
+  static final int MUTABLE_FLOATS = 2;
 
   private final boolean histogram;
   // Floats only: the oldest frozenCount samples, compressed in order (all older than timestamps[0]
