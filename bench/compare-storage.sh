@@ -24,8 +24,8 @@
 #                    classic ones; Prometheus runs with --enable-feature=native-histograms and
 #                    VictoriaMetrics 1.79, which does not take them, is skipped
 #   --build          rebuild vigil.jar and benchmarks.jar even if they exist
-# VIGIL_JAVA_OPTS is passed to Vigil's JVM, as ./vigil does (e.g. -Xmx2g; none by default, so the
-# JVM sizes its heap from the machine, as a user's would).
+# Vigil is started through ./vigil, as a user would start it: the launcher's JVM defaults, then
+# VIGIL_JAVA_OPTS (e.g. -Xmx2g; later options win).
 #
 # Method.
 # - Load: dev.vigil.bench.remote.RemoteWriteLoad (vigil-bench) records the stream once, then
@@ -143,6 +143,9 @@ vigil_jar="vigil-server/target/vigil.jar"
 bench_jar="vigil-bench/target/benchmarks.jar"
 if ((build)) || [[ ! -f "$bench_jar" ]] || { [[ ",$systems," == *,vigil,* ]] && [[ ! -f "$vigil_jar" ]]; }; then
   echo "== build"
+  # The shaded jar replaces the module's jar in place; left there, the jar plugin finds it up to
+  # date and shading starts from it, keeping the classes of the previous build of other modules.
+  rm -f "$vigil_jar" vigil-server/target/original-vigil.jar
   mvn -B -q -DskipTests package -pl vigil-bench,vigil-server -am
 fi
 
@@ -215,9 +218,9 @@ start() {
   local system="$1" dir="$2" port="$3" log="$4"
   case "$system" in
     vigil)
-      # shellcheck disable=SC2086 # VIGIL_JAVA_OPTS is a list of options, as in ./vigil
-      VIGIL_ADMIN_TOKEN="$admin" VIGIL_INGEST_TOKEN="$ingest" \
-        java ${VIGIL_JAVA_OPTS:-} -jar "$tmp/vigil.jar" server --config "$tmp/vigil.yml" \
+      # Through the launcher, as a user runs it: its JVM defaults, then VIGIL_JAVA_OPTS.
+      VIGIL_ADMIN_TOKEN="$admin" VIGIL_INGEST_TOKEN="$ingest" VIGIL_JAR="$tmp/vigil.jar" \
+        "$root/vigil" server --config "$tmp/vigil.yml" \
         --port "$port" --data "$dir" >"$log" 2>&1 &
       ;;
     prometheus)

@@ -131,7 +131,7 @@ public final class Labels implements Comparable<Labels> {
         return this;
       }
       String[] newValues = values.clone();
-      newValues[i] = value;
+      newValues[i] = value.intern();
       return new Labels(names, newValues);
     }
     int at = -i - 1;
@@ -139,8 +139,8 @@ public final class Labels implements Comparable<Labels> {
     String[] newValues = new String[names.length + 1];
     System.arraycopy(names, 0, newNames, 0, at);
     System.arraycopy(values, 0, newValues, 0, at);
-    newNames[at] = name;
-    newValues[at] = value;
+    newNames[at] = name.intern();
+    newValues[at] = value.intern();
     System.arraycopy(names, at, newNames, at + 1, names.length - at);
     System.arraycopy(values, at, newValues, at + 1, names.length - at);
     return new Labels(newNames, newValues);
@@ -242,8 +242,11 @@ public final class Labels implements Comparable<Labels> {
     String[] values = new String[map.size()];
     int i = 0;
     for (Map.Entry<String, String> e : map.entrySet()) {
-      names[i] = e.getKey();
-      values[i] = e.getValue();
+      // Interned: a store holds 100,000s of label sets that mostly repeat the same few names and
+      // values; one shared copy of each string instead of one per series saves about half of a
+      // series' label memory. The JVM's string table drops strings no longer referenced.
+      names[i] = e.getKey().intern();
+      values[i] = e.getValue().intern();
       i++;
     }
     return new Labels(names, values);

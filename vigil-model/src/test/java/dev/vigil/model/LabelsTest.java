@@ -165,4 +165,20 @@ class LabelsTest {
 
     assertThat(sb).hasToString("a1b2");
   }
+
+  @Test
+  void labelSetsBuiltSeparatelyShareTheirStrings() {
+    // Built from distinct String instances, as a decoder builds each series' labels.
+    Labels a = Labels.of(new String("job"), new String("api"), new String("instance"), "h1");
+    Labels b =
+        Labels.builder().put(new String("job"), new String("api")).put("instance", "h2").build();
+    Labels c = b.with(new String("mode"), new String("idle"));
+    Labels d = Labels.of("mode", "idle");
+
+    assertThat(a.name(1)).isSameAs(b.name(1)).isSameAs(c.name(1));
+    assertThat(a.value(1)).isSameAs(b.value(1)).isSameAs(c.value(1));
+    assertThat(c.name(2)).isSameAs(d.name(0));
+    assertThat(c.value(2)).isSameAs(d.value(0));
+    assertThat(a).isEqualTo(Labels.of("instance", "h1", "job", "api"));
+  }
 }

@@ -110,22 +110,27 @@ final class MemSeries implements dev.vigil.tsdb.SeriesRef {
 
   /** Moves tail samples older than {@code before} into chunks, sealing chunks that are full. */
   synchronized void cut(long before) {
-    int moved = 0;
-    while (moved < tail.size() && tail.timestamp(moved) < before) {
-      long t = tail.timestamp(moved);
-      if (open == null) {
-        open = Chunk.newWriter(encoding());
-      } else if (open.isFullFor(t)) {
-        seal();
-        open = Chunk.newWriter(encoding());
+    int moved = tail.firstAtOrAfter(before);
+    if (moved > 0) {
+      // Copied in bulk: the tail decodes its compressed older samples once, not per index.
+      long[] ts = tail.copyTimestamps(0, moved);
+      double[] vs = histogram ? null : tail.copyValues(0, moved);
+      Histogram[] hs = histogram ? tail.copyHistograms(0, moved) : null;
+      for (int i = 0; i < moved; i++) {
+        long t = ts[i];
+        if (open == null) {
+          open = Chunk.newWriter(encoding());
+        } else if (open.isFullFor(t)) {
+          seal();
+          open = Chunk.newWriter(encoding());
+        }
+        if (histogram) {
+          open.append(t, 0, hs[i]);
+        } else {
+          open.append(t, vs[i], null);
+        }
+        sealedMaxTime = t;
       }
-      if (histogram) {
-        open.append(t, 0, tail.histogram(moved));
-      } else {
-        open.append(t, tail.value(moved), null);
-      }
-      sealedMaxTime = t;
-      moved++;
     }
     tail.removeFirst(moved);
     // No later sample can join a chunk that is full even for a sample at `before`.
