@@ -19,6 +19,7 @@ import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.perf.RequestStatsReader;
 import dev.vigil.server.prom.MetricMetadata;
 import dev.vigil.server.prom.PrometheusApi;
+import dev.vigil.server.prom.SnapshotApi;
 import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
@@ -167,7 +168,9 @@ public final class VigilServer implements AutoCloseable {
                 bodies,
                 () -> ready,
                 clock,
-                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn())));
+                new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn()),
+                new SnapshotApi(
+                    tsdb, config.dataDir().resolve("tsdb").resolve("snapshots"), clock)));
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */
