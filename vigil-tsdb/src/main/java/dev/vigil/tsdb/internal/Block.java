@@ -369,7 +369,7 @@ final class Block {
         MappedByteBuffer b = map(p);
         if (b.limit() < ChunkFileWriter.HEADER_BYTES
             || b.getInt(0) != ChunkFileWriter.MAGIC
-            || b.get(4) != ChunkFileWriter.VERSION) {
+            || (b.get(4) != 1 && b.get(4) != 2)) {
           throw new CorruptBlockException(p, 0, "bad chunk segment header");
         }
         segments[n] = b;
@@ -388,7 +388,12 @@ final class Block {
     int len = in.uvarintInt(in.remaining());
     int at = in.position();
     ByteIn.checkCrc(buf, p, at, len + 1, "chunk");
-    if (in.u8() != encoding.code()) {
+    int code = in.u8();
+    if (code == DecimalChunk.CODE && encoding == ChunkEncoding.FLOAT_XOR && buf.get(4) != 1) {
+      return DecimalChunk.decode(
+          buf, p, in.position(), len, meta.minTimeMillis(), meta.maxTimeMillis());
+    }
+    if (code != encoding.code()) {
       throw in.corrupt("chunk encoding differs from the index's");
     }
     return new Chunk(encoding, in.bytes(len), meta.minTimeMillis(), meta.maxTimeMillis());

@@ -48,7 +48,10 @@ final class BlockWriter {
         blocksDir, id, minTime, maxTime, level, sources, symbols, series, IndexWriter.VERSION);
   }
 
-  /** As above, with index version {@code indexVersion} (1 only to test reading old blocks). */
+  /**
+   * As above, with index version {@code indexVersion}; 1 (with chunk segments of version 1) only to
+   * test reading old blocks.
+   */
   static Path write(
       Path blocksDir,
       String id,
@@ -67,7 +70,9 @@ final class BlockWriter {
     long numChunks = 0;
     long numSamples = 0;
     try {
-      try (ChunkFileWriter chunks = new ChunkFileWriter(temp.resolve("chunks"));
+      try (ChunkFileWriter chunks =
+              new ChunkFileWriter(
+                  temp.resolve("chunks"), indexVersion == 1 ? 1 : ChunkFileWriter.VERSION);
           IndexWriter index = new IndexWriter(temp.resolve("index"), symbols, indexVersion)) {
         while (series.hasNext()) {
           SeriesData s = series.next();
