@@ -136,7 +136,7 @@ public final class VigilServer implements AutoCloseable {
     this.collector =
         new SystemCollector(
             tsdb,
-            options.systemSource != null ? options.systemSource : new OshiSystemSource(),
+            options.systemSource != null ? options.systemSource : lazyOshi(),
             clock,
             counters);
     if (config.systemEnabled()) {
@@ -171,6 +171,24 @@ public final class VigilServer implements AutoCloseable {
                 new PrometheusApi(tsdb, clock, config.retention(), MetricMetadata.builtIn()),
                 new SnapshotApi(
                     tsdb, config.dataDir().resolve("tsdb").resolve("snapshots"), clock)));
+  }
+
+  /**
+   * OSHI, set up on the first reading: its set-up (JNA, hardware probes) costs a noticeable part of
+   * start-up, and none when system collection is off.
+   */
+  private static SystemSource lazyOshi() {
+    return new SystemSource() {
+      private OshiSystemSource oshi;
+
+      @Override
+      public synchronized dev.vigil.server.system.SystemReading read() {
+        if (oshi == null) {
+          oshi = new OshiSystemSource();
+        }
+        return oshi.read();
+      }
+    };
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */
