@@ -65,9 +65,12 @@
 #   size has not changed for 20 s (its indexdb merges on its own schedule; 120 s at most), then the
 #   process is stopped cleanly and data/ + indexdb/ are measured (caches excluded). The settled
 #   size still varies between runs of the same stream (quick runs: 13.7 to 15.5 MB; data/ alone
-#   6.5 to 7.4 MB after a full merge): compare the median of a few runs when the ratio is close. Vigil: stopped cleanly (SIGTERM), then
-#   data/tsdb is measured (everything its storage keeps: WAL, checkpoints, blocks once it cuts
-#   them). The size at clean stop of every system is also printed. Divided by accepted samples.
+#   6.5 to 7.4 MB after a full merge): compare the median of a few runs when the ratio is close.
+#   Vigil, as Prometheus: its admin snapshot (POST /api/v1/admin/tsdb/snapshot with the admin
+#   token) writes the whole head, recent samples included, as a block (chunks, index, meta.json)
+#   into data/tsdb/snapshots/<name>/blocks/, and that is measured. The size at clean stop of every
+#   system (Vigil: data/tsdb/wal and data/tsdb/blocks, i.e. WAL + checkpoint in a short run) is also
+#   printed. Divided by accepted samples.
 # - Restart: the same data directory is started again; the time from launching the process until
 #   it reports ready (Prometheus and Vigil /-/ready, VictoriaMetrics /health) and a query for the
 #   probe series (one series of the last round, from the stream's summary) returns its last sample
@@ -317,7 +320,7 @@ size_of() { { du -sb "$@" 2>/dev/null || true; } | awk '{ s += $1 } END { print 
 storage_size() { # bytes of the system's storage in DIR (caches, snapshots and logs excluded)
   local system="$1" dir="$2"
   case "$system" in
-    vigil) size_of "$dir/tsdb" ;;
+    vigil) size_of "$dir/tsdb/wal" "$dir/tsdb/blocks" ;;
     prometheus) size_of "$dir/wal" "$dir/chunks_head" "$dir"/01* ;;
     victoriametrics) size_of "$dir/data" "$dir/indexdb" ;;
   esac
@@ -384,13 +387,17 @@ measure() {
 
   local disk=""
   case "$system" in
-    prometheus)
-      local snap
-      snap="$(curl -fsS -XPOST "http://127.0.0.1:$port/api/v1/admin/tsdb/snapshot" \
+    prometheus | vigil)
+      local snap snaps="$dir/snapshots" auth=()
+      if [[ "$system" == vigil ]]; then
+        snaps="$dir/tsdb/snapshots"
+        auth=(-H "Authorization: Bearer $admin")
+      fi
+      snap="$(curl -fsS -XPOST "${auth[@]}" "http://127.0.0.1:$port/api/v1/admin/tsdb/snapshot" \
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["name"])')"
-      disk="$(size_of "$dir/snapshots/$snap")"
+      disk="$(size_of "$snaps/$snap")"
       echo "   snapshot (head written as a block): $disk bytes"
-      rm -rf "$dir/snapshots"
+      rm -rf "$snaps"
       ;;
     victoriametrics)
       curl -fsS -o /dev/null "http://127.0.0.1:$port/internal/force_flush"

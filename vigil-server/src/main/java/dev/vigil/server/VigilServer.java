@@ -20,6 +20,7 @@ import dev.vigil.server.perf.RequestStatsReader;
 import dev.vigil.server.prom.MetricMetadata;
 import dev.vigil.server.prom.PrometheusApi;
 import dev.vigil.server.prom.QueryApi;
+import dev.vigil.server.prom.SnapshotApi;
 import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.server.series.RequestSeries;
 import dev.vigil.server.system.OshiSystemSource;
@@ -143,7 +144,7 @@ public final class VigilServer implements AutoCloseable {
     this.collector =
         new SystemCollector(
             tsdb,
-            options.systemSource != null ? options.systemSource : new OshiSystemSource(),
+            options.systemSource != null ? options.systemSource : lazyOshi(),
             clock,
             counters);
     if (config.systemEnabled()) {
@@ -182,7 +183,27 @@ public final class VigilServer implements AutoCloseable {
                     new QueryApi.Limits(
                         config.query().maxConcurrent(),
                         config.query().timeout().toMillis(),
-                        config.query().maxSamples()))));
+                        config.query().maxSamples())),
+                new SnapshotApi(
+                    tsdb, config.dataDir().resolve("tsdb").resolve("snapshots"), clock)));
+  }
+
+  /**
+   * OSHI, set up on the first reading: its set-up (JNA, hardware probes) costs a noticeable part of
+   * start-up, and none when system collection is off.
+   */
+  private static SystemSource lazyOshi() {
+    return new SystemSource() {
+      private OshiSystemSource oshi;
+
+      @Override
+      public synchronized dev.vigil.server.system.SystemReading read() {
+        if (oshi == null) {
+          oshi = new OshiSystemSource();
+        }
+        return oshi.read();
+      }
+    };
   }
 
   /** Test and embedding hooks; the defaults are the production ones. */

@@ -98,6 +98,20 @@ public final class Tsdb implements Storage {
     return engine.delete(minTimeMillis, maxTimeMillis, matchers);
   }
 
+  /**
+   * Writes a snapshot of the store into {@code target} (which must not exist; its parent must):
+   * {@code target/blocks/} holds hard links to every block's files and, when {@code withHead}, the
+   * whole head, recent samples included, written as one more block (docs/format/block.md), so that
+   * {@code target} opens as a store ({@link TsdbOptions#directory()}) with the same data. Like
+   * Prometheus' admin snapshot; appends go on meanwhile. Written under a temporary name and renamed
+   * when whole. Returns the number of blocks in the snapshot.
+   *
+   * @throws IOException if {@code target} exists or the files cannot be written
+   */
+  public int snapshot(java.nio.file.Path target, boolean withHead) throws IOException {
+    return engine.snapshot(target, withHead);
+  }
+
   @Override
   public void close() throws IOException {
     engine.close();

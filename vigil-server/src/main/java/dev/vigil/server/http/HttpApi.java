@@ -11,6 +11,7 @@ import dev.vigil.server.metrics.SelfMetrics;
 import dev.vigil.server.perf.PerformanceApi;
 import dev.vigil.server.prom.PrometheusApi;
 import dev.vigil.server.prom.QueryApi;
+import dev.vigil.server.prom.SnapshotApi;
 import dev.vigil.server.remote.RemoteWriteReceiver;
 import dev.vigil.tsdb.StorageFullException;
 import io.javalin.Javalin;
@@ -51,7 +52,8 @@ public final class HttpApi {
       BooleanSupplier ready,
       Clock clock,
       PrometheusApi prometheus,
-      QueryApi query) {}
+      QueryApi query,
+      SnapshotApi snapshots) {}
 
   /** Creates the (unstarted) application. */
   public static Javalin create(Handlers h) {
@@ -113,6 +115,8 @@ public final class HttpApi {
           r.get("/api/v1/status/tsdb", prom::tsdbStatus);
           r.get("/api/v1/format_query", prom::formatQuery);
           r.post("/api/v1/format_query", prom::formatQuery);
+          r.post("/api/v1/admin/tsdb/snapshot", h.snapshots()::snapshot);
+          r.put("/api/v1/admin/tsdb/snapshot", h.snapshots()::snapshot);
           r.get(
               "/metrics",
               ctx -> ctx.contentType(TextFormat.CONTENT_TYPE).result(h.metrics().scrape()));

@@ -32,6 +32,8 @@ final class Block {
 
   final Path dir;
   final BlockMeta meta;
+  private final int indexVersion;
+  private final int seriesAlignment;
   final long bytes;
   private final Path indexFile;
   private final MappedByteBuffer index;
@@ -69,9 +71,11 @@ final class Block {
     int size = index.limit();
     if (size < IndexWriter.HEADER_BYTES + IndexWriter.TOC_BYTES
         || index.getInt(0) != IndexWriter.MAGIC
-        || index.get(4) != IndexWriter.VERSION) {
+        || (index.get(4) != 1 && index.get(4) != 2)) {
       throw new CorruptBlockException(indexFile, 0, "bad header");
     }
+    this.indexVersion = index.get(4);
+    this.seriesAlignment = IndexWriter.seriesAlignment(indexVersion);
     int toc = size - IndexWriter.TOC_BYTES;
     ByteIn.checkCrc(index, indexFile, toc, IndexWriter.TOC_BYTES - 4, "table of contents");
     ByteIn in = new ByteIn(index, indexFile, toc, toc + 32);
@@ -246,6 +250,23 @@ final class Block {
     long len = index.getInt(offset) & 0xFFFFFFFFL;
     ByteIn.checkCrc(index, indexFile, offset + 4, (int) Math.min(len, index.limit()), "postings");
     ByteIn in = new ByteIn(index, indexFile, offset + 4, offset + 4 + (int) len);
+    if (indexVersion != 1) { // uvarint count, uvarint deltas
+      int n = in.uvarintInt((int) len);
+      long[] refs = new long[n];
+      long prev = 0;
+      for (int i = 0; i < n; i++) {
+        long delta = in.uvarint();
+        if (delta == 0 && i > 0 || delta > 0xFFFFFFFFL - prev) {
+          throw in.corrupt("postings not ascending 32-bit references");
+        }
+        prev += delta;
+        refs[i] = prev;
+      }
+      if (in.remaining() != 0) {
+        throw in.corrupt("postings count " + n + " does not fill length " + len);
+      }
+      return refs;
+    }
     int n = (int) in.u32();
     if (4L + 4L * n != len) {
       throw in.corrupt("postings count " + n + " does not fit length " + len);
@@ -305,7 +326,7 @@ final class Block {
 
   /** Reads the series entry with reference {@code ref}, checking its CRC-32C. */
   SeriesEntry series(long ref) {
-    long offset = ref * IndexWriter.SERIES_ALIGNMENT;
+    long offset = ref * seriesAlignment;
     if (offset < seriesOffset || offset >= tableOffset) {
       throw new CorruptBlockException(indexFile, offset, "series reference outside the section");
     }
@@ -348,7 +369,7 @@ final class Block {
         MappedByteBuffer b = map(p);
         if (b.limit() < ChunkFileWriter.HEADER_BYTES
             || b.getInt(0) != ChunkFileWriter.MAGIC
-            || b.get(4) != ChunkFileWriter.VERSION) {
+            || (b.get(4) != 1 && b.get(4) != 2)) {
           throw new CorruptBlockException(p, 0, "bad chunk segment header");
         }
         segments[n] = b;
@@ -367,7 +388,12 @@ final class Block {
     int len = in.uvarintInt(in.remaining());
     int at = in.position();
     ByteIn.checkCrc(buf, p, at, len + 1, "chunk");
-    if (in.u8() != encoding.code()) {
+    int code = in.u8();
+    if (code == DecimalChunk.CODE && encoding == ChunkEncoding.FLOAT_XOR && buf.get(4) != 1) {
+      return DecimalChunk.decode(
+          buf, p, in.position(), len, meta.minTimeMillis(), meta.maxTimeMillis());
+    }
+    if (code != encoding.code()) {
       throw in.corrupt("chunk encoding differs from the index's");
     }
     return new Chunk(encoding, in.bytes(len), meta.minTimeMillis(), meta.maxTimeMillis());

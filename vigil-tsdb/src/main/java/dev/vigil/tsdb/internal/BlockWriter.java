@@ -44,6 +44,25 @@ final class BlockWriter {
       SortedSet<String> symbols,
       Iterator<SeriesData> series)
       throws IOException {
+    return write(
+        blocksDir, id, minTime, maxTime, level, sources, symbols, series, IndexWriter.VERSION);
+  }
+
+  /**
+   * As above, with index version {@code indexVersion}; 1 (with chunk segments of version 1) only to
+   * test reading old blocks.
+   */
+  static Path write(
+      Path blocksDir,
+      String id,
+      long minTime,
+      long maxTime,
+      int level,
+      List<String> sources,
+      SortedSet<String> symbols,
+      Iterator<SeriesData> series,
+      int indexVersion)
+      throws IOException {
     Path temp = blocksDir.resolve(id + TEMP_SUFFIX);
     deleteRecursively(temp);
     Files.createDirectories(temp);
@@ -51,8 +70,10 @@ final class BlockWriter {
     long numChunks = 0;
     long numSamples = 0;
     try {
-      try (ChunkFileWriter chunks = new ChunkFileWriter(temp.resolve("chunks"));
-          IndexWriter index = new IndexWriter(temp.resolve("index"), symbols)) {
+      try (ChunkFileWriter chunks =
+              new ChunkFileWriter(
+                  temp.resolve("chunks"), indexVersion == 1 ? 1 : ChunkFileWriter.VERSION);
+          IndexWriter index = new IndexWriter(temp.resolve("index"), symbols, indexVersion)) {
         while (series.hasNext()) {
           SeriesData s = series.next();
           if (s.chunks().isEmpty()) {

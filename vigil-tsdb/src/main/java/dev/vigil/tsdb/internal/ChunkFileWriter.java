@@ -12,7 +12,10 @@ import java.nio.file.StandardOpenOption;
  */
 final class ChunkFileWriter implements AutoCloseable {
   static final int MAGIC = 0x56434B53; // "VCKS"
-  static final int VERSION = 1;
+
+  /** The version written: 2 (decimal chunks allowed); readers take 1 and 2. */
+  static final int VERSION = 2;
+
   static final int HEADER_BYTES = 8;
   static final long MAX_SEGMENT_BYTES = 512L << 20;
   private static final int FLUSH_BYTES = 1 << 20;
@@ -23,8 +26,16 @@ final class ChunkFileWriter implements AutoCloseable {
   private int segment;
   private long segmentBytes;
 
+  private final int version;
+
   ChunkFileWriter(Path dir) throws IOException {
+    this(dir, VERSION);
+  }
+
+  /** A writer of segment {@code version} (1: no decimal chunks; only to test old blocks). */
+  ChunkFileWriter(Path dir, int version) throws IOException {
     this.dir = Files.createDirectories(dir);
+    this.version = version;
   }
 
   static String segmentName(int segment) {
@@ -33,7 +44,9 @@ final class ChunkFileWriter implements AutoCloseable {
 
   /** Appends a chunk; returns its reference: segment number << 32 | offset in the segment. */
   long write(Chunk chunk) throws IOException {
-    byte[] data = chunk.bytes();
+    byte[] decimal = version >= 2 ? DecimalChunk.encode(chunk) : null;
+    byte[] data = decimal != null ? decimal : chunk.bytes();
+    int code = decimal != null ? DecimalChunk.CODE : chunk.encoding().code();
     long entryBytes = 10 + 1 + data.length + 4;
     if (out == null || segmentBytes + entryBytes > MAX_SEGMENT_BYTES) {
       nextSegment();
@@ -42,7 +55,7 @@ final class ChunkFileWriter implements AutoCloseable {
     int start = buffer.size();
     buffer.putUvarint(data.length);
     int crcFrom = buffer.size();
-    buffer.putU8(chunk.encoding().code());
+    buffer.putU8(code);
     buffer.putBytes(data);
     buffer.putU32(buffer.crc(crcFrom));
     segmentBytes += buffer.size() - start;
@@ -61,7 +74,7 @@ final class ChunkFileWriter implements AutoCloseable {
             StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
     buffer.putU32(MAGIC);
-    buffer.putU8(VERSION);
+    buffer.putU8(version);
     buffer.putU8(0);
     buffer.putU8(0);
     buffer.putU8(0);

@@ -61,6 +61,20 @@ final class Compactor {
     if (t1 > head.minMutableTime()) {
       return false; // samples in the range may still change
     }
+    Path dir = writeHead(blocks.dir, t0, t1);
+    if (dir != null) {
+      Block b = blocks.add(dir, List.of());
+      LOG.log(Level.INFO, "wrote block {0} from the head", b);
+    }
+    head.truncateBefore(t1);
+    return true;
+  }
+
+  /**
+   * Writes the head's samples in [t0, t1), those still in the series' tails included, as a block of
+   * level 1 in {@code parent}; returns its directory, or null when no series had samples there.
+   */
+  Path writeHead(Path parent, long t0, long t1) throws IOException {
     List<MemSeries> series = head.seriesByLabels();
     TreeSet<String> symbols = new TreeSet<>(LabelOrder.VALUES);
     List<MemSeries> inRange = new ArrayList<>();
@@ -85,13 +99,7 @@ final class Compactor {
                 })
             .iterator();
     String id = BlockId.next(head.now());
-    Path dir = BlockWriter.write(blocks.dir, id, t0, t1, 1, List.of(id), symbols, data);
-    if (dir != null) {
-      Block b = blocks.add(dir, List.of());
-      LOG.log(Level.INFO, "wrote block {0} from the head", b);
-    }
-    head.truncateBefore(t1);
-    return true;
+    return BlockWriter.write(parent, id, t0, t1, 1, List.of(id), symbols, data);
   }
 
   private static void addSymbols(TreeSet<String> symbols, Labels labels) {
@@ -102,15 +110,25 @@ final class Compactor {
   }
 
   /**
-   * The samples of {@code snap} in [t0, t1) as chunks: chunks wholly inside reused as they are,
-   * others re-encoded; {@code snap}'s tail appended.
+   * The samples of {@code snap} in [t0, t1) as chunks: chunks wholly inside reused as they are (but
+   * the last one when tail samples follow it), others re-encoded; {@code snap}'s tail appended.
    */
   static List<Chunk> clip(
       ChunkEncoding enc, SeriesSnapshot snap, List<Chunk> chunks, long t0, long t1) {
     List<Chunk> out = new ArrayList<>();
     ChunkWriter w = null;
-    for (Chunk c : chunks) {
-      if (c.minTimeMillis() >= t0 && c.maxTimeMillis() < t1) {
+    boolean tailInRange = false;
+    if (snap != null) {
+      for (int i = 0; i < snap.tailSize() && !tailInRange; i++) {
+        tailInRange = snap.tailTimestamp(i) >= t0 && snap.tailTimestamp(i) < t1;
+      }
+    }
+    for (int k = 0; k < chunks.size(); k++) {
+      Chunk c = chunks.get(k);
+      // The last chunk (the head's open one, most often partly filled) is re-encoded together with
+      // the tail that follows it, so that they make one chunk rather than two small ones.
+      boolean last = k == chunks.size() - 1;
+      if (c.minTimeMillis() >= t0 && c.maxTimeMillis() < t1 && !(last && tailInRange)) {
         if (w != null) {
           out.add(w.toChunk());
           w = null;

@@ -253,6 +253,65 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes a snapshot into {@code target}, which must not exist: {@code blocks/} holds hard links
+   * to the files of every block and, when {@code withHead}, the whole head (its recent samples
+   * included) written as one more block, so that {@code target} opens as a store with the same
+   * data. Written into {@code target.tmp} and renamed when whole; appends go on meanwhile (those
+   * committed after a series was read are not in the snapshot). Returns the number of blocks.
+   */
+  public int snapshot(Path target, boolean withHead) throws IOException {
+    if (Files.exists(target)) {
+      throw new IOException("snapshot directory " + target + " already exists");
+    }
+    Path temp = target.resolveSibling(target.getFileName() + BlockWriter.TEMP_SUFFIX);
+    maintenanceLock.lock(); // no block is compacted away or dropped while it is linked
+    try {
+      if (committer.isClosed()) {
+        throw new IOException("storage is closed");
+      }
+      BlockWriter.deleteRecursively(temp);
+      Path blocksDir = Files.createDirectories(temp.resolve("blocks"));
+      int count = 0;
+      try {
+        for (Block b : blocks.list()) {
+          linkTree(b.dir, blocksDir.resolve(b.dir.getFileName().toString()));
+          count++;
+        }
+        if (withHead) {
+          long[] span = head.timeRange();
+          if (span[0] <= span[1] && compactor.writeHead(blocksDir, span[0], span[1] + 1) != null) {
+            count++;
+          }
+        }
+        SegmentFiles.syncDirectory(blocksDir);
+        SegmentFiles.syncDirectory(temp);
+        Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SegmentFiles.syncDirectory(target.getParent());
+      } catch (IOException | RuntimeException e) {
+        BlockWriter.deleteRecursively(temp);
+        throw e;
+      }
+      return count;
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  /** Recreates the directory tree {@code from} at {@code to}, its files as hard links. */
+  private static void linkTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path dest = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.createLink(dest, p);
+        }
+      }
+    }
+  }
+
   /** Writes a checkpoint now and deletes the segments it covers. */
   public void checkpoint() throws IOException {
     maintenanceLock.lock();

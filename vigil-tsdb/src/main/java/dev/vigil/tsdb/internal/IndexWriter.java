@@ -21,10 +21,16 @@ import java.util.TreeMap;
  */
 final class IndexWriter implements AutoCloseable {
   static final int MAGIC = 0x56494458; // "VIDX"
-  static final int VERSION = 1;
+
+  /** The version written; readers take 1 and 2. */
+  static final int VERSION = 2;
+
   static final int HEADER_BYTES = 5;
   static final int TOC_BYTES = 4 * 8 + 4;
-  static final int SERIES_ALIGNMENT = 16;
+
+  /** Version 1's series alignment: a reference is the entry's offset / 16. */
+  static final int V1_SERIES_ALIGNMENT = 16;
+
   private static final int FLUSH_BYTES = 1 << 20;
 
   private final Path file;
@@ -37,12 +43,24 @@ final class IndexWriter implements AutoCloseable {
   private final long symbolsOffset;
   private final long seriesOffset;
   private Labels last;
+  private final int version;
+  private final int alignment;
 
   IndexWriter(Path file, Collection<String> sortedSymbols) throws IOException {
+    this(file, sortedSymbols, VERSION);
+  }
+
+  /** A writer of index {@code version} (1 or 2; 1 only to test that old blocks still read). */
+  IndexWriter(Path file, Collection<String> sortedSymbols, int version) throws IOException {
+    if (version != 1 && version != 2) {
+      throw new IllegalArgumentException("unknown index version " + version);
+    }
+    this.version = version;
+    this.alignment = seriesAlignment(version);
     this.file = file;
     this.out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     buffer.putU32(MAGIC);
-    buffer.putU8(VERSION);
+    buffer.putU8(version);
     symbolsOffset = buffer.size();
     buffer.putU32(0);
     int from = buffer.size();
@@ -54,9 +72,14 @@ final class IndexWriter implements AutoCloseable {
     }
     buffer.setU32((int) symbolsOffset, buffer.size() - from);
     buffer.putU32(buffer.crc(from));
-    buffer.pad(SERIES_ALIGNMENT);
+    buffer.pad(alignment);
     seriesOffset = buffer.size();
     flush(true);
+  }
+
+  /** Series entries start at multiples of this; a series reference is offset / alignment. */
+  static int seriesAlignment(int version) {
+    return version == 1 ? V1_SERIES_ALIGNMENT : 1;
   }
 
   private void flush(boolean force) throws IOException {
@@ -80,9 +103,9 @@ final class IndexWriter implements AutoCloseable {
       throw new IllegalArgumentException("series out of order: " + labels + " after " + last);
     }
     last = labels;
-    buffer.pad(SERIES_ALIGNMENT);
+    buffer.pad(alignment);
     long offset = written + buffer.size();
-    long ref = offset / SERIES_ALIGNMENT;
+    long ref = offset / alignment;
     if (ref > 0xFFFFFFFFL) {
       throw new IOException("index " + file + " exceeds the series reference range");
     }
@@ -161,13 +184,28 @@ final class IndexWriter implements AutoCloseable {
     table.putString(name);
     table.putString(value);
     table.putUvarint(offset);
-    buffer.putU32(4 + 4L * refs.size);
-    int from = buffer.size();
-    buffer.putU32(refs.size);
-    for (int i = 0; i < refs.size; i++) {
-      buffer.putU32(refs.values[i] & 0xFFFFFFFFL);
+    if (version == 1) {
+      buffer.putU32(4 + 4L * refs.size);
+      int from = buffer.size();
+      buffer.putU32(refs.size);
+      for (int i = 0; i < refs.size; i++) {
+        buffer.putU32(refs.values[i] & 0xFFFFFFFFL);
+      }
+      buffer.putU32(buffer.crc(from));
+    } else {
+      int lenAt = buffer.size();
+      buffer.putU32(0);
+      int from = buffer.size();
+      buffer.putUvarint(refs.size);
+      long prev = 0;
+      for (int i = 0; i < refs.size; i++) {
+        long r = refs.values[i] & 0xFFFFFFFFL;
+        buffer.putUvarint(r - prev);
+        prev = r;
+      }
+      buffer.setU32(lenAt, buffer.size() - from);
+      buffer.putU32(buffer.crc(from));
     }
-    buffer.putU32(buffer.crc(from));
     flush(false);
     return 1;
   }

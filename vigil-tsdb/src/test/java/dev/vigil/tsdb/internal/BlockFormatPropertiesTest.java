@@ -78,7 +78,9 @@ class BlockFormatPropertiesTest {
 
   @Property(tries = 40)
   void blocksRoundTrip(
-      @ForAll("labelSets") List<Labels> labels, @ForAll("sampleCounts") List<Integer> counts)
+      @ForAll("labelSets") List<Labels> labels,
+      @ForAll("sampleCounts") List<Integer> counts,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 2) int indexVersion)
       throws IOException {
     Path dir = Files.createTempDirectory("vigil-block-format");
     try {
@@ -101,7 +103,15 @@ class BlockFormatPropertiesTest {
       String id = BlockId.next(1_700_000_000_000L);
       Path blockDir =
           BlockWriter.write(
-              dir, id, -10_000_000L, 1L << 40, 1, List.of(id), symbols, data.iterator());
+              dir,
+              id,
+              -10_000_000L,
+              1L << 40,
+              1,
+              List.of(id),
+              symbols,
+              data.iterator(),
+              indexVersion); // 1: blocks written before version 2 still read
       Block block = Block.open(blockDir);
       block.verify();
       assertThat(block.meta.numSeries()).isEqualTo(labels.size());
