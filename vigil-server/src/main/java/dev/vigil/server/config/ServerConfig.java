@@ -84,56 +84,22 @@ public record ServerConfig(
 
   /** A copy with another port. */
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(
-        newPort,
-        dataDir,
-        retention,
-        lateWindow,
-        bodyLimitBytes,
-        slowThreshold,
-        apdexThresholdSeconds,
-        systemEnabled,
-        systemInterval,
-        health,
-        rateLimitPerSecond,
-        rateLimitBurst,
-        tokens,
-        pseudonymisationKey,
-        accessLogQueueSize,
-        limits,
-        retentionBytes,
-        rollupRetention,
-        query);
+    return copy(newPort, dataDir, tokens);
   }
 
   /** A copy with other tokens. */
   public ServerConfig withTokens(List<TokenConfig> newTokens) {
-    return new ServerConfig(
-        port,
-        dataDir,
-        retention,
-        lateWindow,
-        bodyLimitBytes,
-        slowThreshold,
-        apdexThresholdSeconds,
-        systemEnabled,
-        systemInterval,
-        health,
-        rateLimitPerSecond,
-        rateLimitBurst,
-        newTokens,
-        pseudonymisationKey,
-        accessLogQueueSize,
-        limits,
-        retentionBytes,
-        rollupRetention,
-        query);
+    return copy(port, dataDir, newTokens);
   }
 
   /** A copy with another data directory. */
   public ServerConfig withDataDir(Path newDataDir) {
+    return copy(port, newDataDir, tokens);
+  }
+
+  private ServerConfig copy(int newPort, Path newDataDir, List<TokenConfig> newTokens) {
     return new ServerConfig(
-        port,
+        newPort,
         newDataDir,
         retention,
         lateWindow,
@@ -145,7 +111,7 @@ public record ServerConfig(
         health,
         rateLimitPerSecond,
         rateLimitBurst,
-        tokens,
+        newTokens,
         pseudonymisationKey,
         accessLogQueueSize,
         limits,

@@ -347,11 +347,6 @@ public final class PrometheusApi {
 
   /** A time parameter in milliseconds, {@code absent} if not given. */
   static long time(Context ctx, String name, long absent) {
-    return timeOrAbsent(ctx, name, absent);
-  }
-
-  /** A time parameter in milliseconds, {@code absent} if not given. */
-  static long timeOrAbsent(Context ctx, String name, long absent) {
     String s = param(ctx, name);
     if (s == null || s.isEmpty()) {
       return absent;

@@ -76,7 +76,7 @@ public final class QueryApi {
   /** GET or POST /api/v1/query. */
   public void query(Context ctx) {
     Expr expr = parseQuery(ctx);
-    long time = PrometheusApi.timeOrAbsent(ctx, "time", clock.millis());
+    long time = PrometheusApi.time(ctx, "time", clock.millis());
     long timeout = timeout(ctx);
     Result r = run(() -> engine.instant(expr, time), timeout);
     answer(ctx, r);
